@@ -1,0 +1,48 @@
+"""Shared fixtures: the real seed reports, the registry, and graphs built from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conflictkg.facts import ExtractionResult, read_events, read_relations
+from conflictkg.graph.build import registry_quads, report_quads
+from conflictkg.registry import load_registry
+from conflictkg.reports import load_report
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "eval" / "gold"
+
+
+@pytest.fixture(scope="session")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def seed_reports():
+    return [load_report(p) for p in sorted(SEEDS.glob("*.txt"))]
+
+
+@pytest.fixture(scope="session")
+def gold_result() -> ExtractionResult:
+    """The gold annotation of the seeds as facts (needs ../shared/eval/gold)."""
+    if not GOLD.exists():
+        pytest.skip("shared/eval/gold is not beside the checkout")
+    events = [e for p in sorted(GOLD.glob("0*.jsonl")) for e in read_events(p)]
+    return ExtractionResult(events=events, relations=read_relations(GOLD / "relations.jsonl"))
+
+
+@pytest.fixture(scope="session")
+def gold_store(gold_result, seed_reports, registry) -> ox.Store:
+    """An in-memory store with the registry and the seeds' graphs built from the gold facts:
+    tests of a stage downstream of extraction, independent of extraction quality."""
+    store = ox.Store()
+    store.extend(registry_quads(registry))
+    for report in seed_reports:
+        store.extend(report_quads(report, gold_result, registry))
+    return store
