@@ -155,7 +155,7 @@ def iter_corpus(path: Path | str, limit: int | None = None) -> Iterator[Report]:
     text) as Reports. The report's country code is left to the extractor to infer."""
     path = Path(path)
     try:
-        fh = gzip.open(path, "rt", encoding="utf-8")
+        fh = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
         raise BadInput(f"{path}: cannot open corpus: {exc}") from exc
     with fh:

@@ -11,6 +11,7 @@ several times faster than rdflib's for large builds.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,9 +45,6 @@ def _date(value: str) -> ox.Literal:
     return ox.Literal(value, datatype=_DATE)
 
 
-_LAST_DAY = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
-
-
 def date_bounds(date: str | None) -> tuple[str, str] | None:
     """'2023-04-22' | '2023-05' | '2023' | 'a/b' -> (first day, last day), ISO dates."""
     if not date:
@@ -62,7 +60,7 @@ def date_bounds(date: str | None) -> tuple[str, str] | None:
             year, month = int(m[1]), int(m[2])
             if not 1 <= month <= 12:
                 return None
-            last = _LAST_DAY[month] + (month == 2 and year % 4 == 0 and (year % 100 or year % 400 == 0))
+            last = calendar.monthrange(year, month)[1]
             return f"{d}-{last:02d}" if end else f"{d}-01"
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
             return d
