@@ -1,0 +1,70 @@
+"""A PNG drawing of a projection (matplotlib): node colour = actor kind (legend), node size =
+strength, edge style = sign (cooperation solid green, hostility dashed red, contested dotted
+grey), edge width = support. Deterministic layout (fixed seed)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import networkx as nx
+
+from conflictkg.io import atomic_write_bytes
+
+SEED = 7
+EDGE_STYLE = {1: ("solid", "#2e7d32"), -1: ("dashed", "#c62828"), 0: ("dotted", "#9e9e9e")}
+
+
+def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
+    """The matplotlib Figure (for notebooks); `draw` writes it as PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    u = g.to_undirected(as_view=True) if g.is_directed() else g
+    fig, ax = plt.subplots(figsize=(13, 10), dpi=100)
+    ax.set_axis_off()
+    ax.set_title(title or g.graph.get("name", "network"))
+    if u.number_of_nodes() == 0:
+        return fig
+    pos = nx.spring_layout(u, seed=SEED, weight=None, k=1.6 / max(1, u.number_of_nodes()) ** 0.5)
+    kinds = sorted({d.get("kind_label", d.get("kind", "?")) for _, d in u.nodes(data=True)})
+    cmap = plt.get_cmap("tab20")
+    colour = {k: cmap(i % 20) for i, k in enumerate(kinds)}
+    strength = dict(u.degree(weight="weight"))
+    top = max(strength.values()) or 1
+    for sign, (style, col) in EDGE_STYLE.items():
+        edges = [(a, b) for a, b, d in u.edges(data=True) if d.get("sign", 1) == sign]
+        if edges:
+            widths = [0.8 + 2.5 * min(u[a][b].get("weight", 1), 10) / 10 for a, b in edges]
+            nx.draw_networkx_edges(u, pos, edgelist=edges, style=style, edge_color=col, width=widths,
+                                   alpha=0.8, ax=ax)
+    nodes = sorted(u, key=str)
+    nx.draw_networkx_nodes(u, pos, nodelist=nodes, ax=ax, edgecolors="#333333", linewidths=0.5,
+                           node_color=[colour[u.nodes[n].get("kind_label", u.nodes[n].get("kind", "?"))]
+                                       for n in nodes],
+                           node_size=[120 + 900 * strength[n] / top for n in nodes])
+    shown = sorted(nodes, key=lambda n: (-strength[n], str(n)))[:label_top]
+    nx.draw_networkx_labels(u, pos, labels={n: str(u.nodes[n].get("label", n))[:28] for n in shown},
+                            font_size=8, ax=ax)
+    handles = [Line2D([], [], marker="o", ls="", color=colour[k], markersize=9, label=k) for k in kinds]
+    if any("sign" in d for _, _, d in u.edges(data=True)):
+        handles += [Line2D([], [], ls=style, color=col, label=name) for (style, col), name in
+                    zip(EDGE_STYLE.values(), ("cooperation", "hostility", "contested"), strict=True)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def draw(g: nx.Graph, path: Path | str, *, title: str | None = None) -> Path:
+    """Write the drawing of `g` to `path` as PNG."""
+    import matplotlib.pyplot as plt
+
+    fig = figure(g, title=title)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+    return Path(path)

@@ -1,0 +1,142 @@
+"""What becomes an edge, read from the ontology's annotations (STYLE.md 2), never a list in code.
+
+- `ckg:networkEdge` (`ckg:cooperation` / `ckg:hostility`) and `ckg:edgeSign` (+1/-1) on the
+  actor-relation properties: which stated relations are ties, and their sign;
+- `ckg:hostileEventType true` on event classes: a perpetrator acting on a target of such an
+  event makes a hostile tie;
+- `ckg:jointOperationTie <property>` on event roles (`ckg:perpetrator`, `ckg:partner`): two
+  actors in such roles of one event, neither a target of it, are tied as by that property;
+- `ckg:actorKindKey` on actor classes: the kinds a node is coloured by (the most specific
+  actor class), with their labels and ACLED inter codes.
+
+The annotations are read from the store's ontology graph when it holds them (a store built by
+`conflictkg build`), else from `ontology/conflictkg.ttl` (e.g. a test store of report graphs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pyoxigraph as ox
+
+from conflictkg.paths import ontology_file
+from conflictkg.vocab import sparql_prefixes
+
+_RELATIONS = """SELECT ?p ?kind ?sign ?label WHERE {
+  ?p ckg:networkEdge ?kind . OPTIONAL { ?p ckg:edgeSign ?sign } OPTIONAL { ?p rdfs:label ?label }
+}"""
+_HOSTILE = "SELECT ?c WHERE { ?c ckg:hostileEventType true }"
+_JOINT = "SELECT ?role ?p WHERE { ?role ckg:jointOperationTie ?p }"
+_ROLES = "SELECT ?role WHERE { ?role rdfs:subPropertyOf ckg:participant }"
+_KINDS = """SELECT ?c ?key ?label ?inter ?super WHERE {
+  ?c ckg:actorKindKey ?key . OPTIONAL { ?c rdfs:label ?label } OPTIONAL { ?c ckg:acledInterCode ?inter }
+  OPTIONAL { ?c rdfs:subClassOf+ ?super . ?super ckg:actorKindKey ?k2 }
+}"""
+
+
+@dataclass(frozen=True)
+class Tie:
+    """One actor-relation property as a network edge: its kind and sign."""
+
+    prop: str  # IRI of the relation property
+    name: str  # its local name, e.g. "alliedWith"
+    kind: str  # local name of the ckg:EdgeKind: "cooperation" / "hostility"
+    sign: int  # +1 / -1
+
+
+@dataclass(frozen=True)
+class ActorKind:
+    cls: str  # IRI of the actor class
+    name: str  # local name: "IslamistArmedGroup"
+    label: str
+    acled_inter: int | None
+    supers: frozenset[str]  # the other kinds this one is a subclass of
+
+
+@dataclass(frozen=True)
+class NetworkRules:
+    """The ontology's projection rules, as plain values the projections bind into SPARQL."""
+
+    ties: tuple[Tie, ...]
+    hostile_event_types: tuple[str, ...]
+    joint_roles: tuple[str, ...]  # event role properties that make joint operations
+    joint_tie: Tie  # the relation a joint operation counts as
+    actor_kinds: tuple[ActorKind, ...]
+    roles: tuple[str, ...]  # the event role properties (sub-properties of ckg:participant)
+
+    def tie(self, prop: str) -> Tie:
+        return next(t for t in self.ties if t.prop == prop)
+
+    @property
+    def hostile_sign(self) -> int:
+        """The sign of a hostile event tie: that of the relations declared ckg:hostility."""
+        signs = {t.sign for t in self.ties if t.kind == "hostility"}
+        return signs.pop() if len(signs) == 1 else -1
+
+    def most_specific(self, classes: set[str]) -> ActorKind | None:
+        """The most specific actor kind among an actor's classes (None if it has none)."""
+        kinds = [k for k in self.actor_kinds if k.cls in classes]
+        broader = set().union(*(k.supers for k in kinds)) if kinds else set()
+        specific = sorted((k for k in kinds if k.cls not in broader), key=lambda k: k.name)
+        return specific[0] if specific else None
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _rows(store: ox.Store, query: str, union: bool) -> list[dict[str, ox.Term]]:
+    res = store.query(sparql_prefixes() + query, use_default_graph_as_union=union)
+    names = [v.value for v in res.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in res]
+
+
+def _read(store: ox.Store, union: bool) -> NetworkRules | None:
+    rel = _rows(store, _RELATIONS, union)
+    if not rel:
+        return None
+    ties = tuple(sorted(
+        {Tie(r["p"].value, local_name(r["p"].value), local_name(r["kind"].value),
+             int(r["sign"].value) if "sign" in r
+             else (1 if local_name(r["kind"].value) == "cooperation" else -1))
+         for r in rel}, key=lambda t: t.prop))
+    hostile = tuple(sorted(r["c"].value for r in _rows(store, _HOSTILE, union)))
+    joint = _rows(store, _JOINT, union)
+    joint_props = {r["p"].value for r in joint}
+    if len(joint_props) != 1:
+        raise ValueError("expected one ckg:jointOperationTie value in the ontology, "
+                         f"found {sorted(joint_props)}")
+    by_prop = {t.prop: t for t in ties}
+    kind_rows = _rows(store, _KINDS, union)
+    supers: dict[str, set[str]] = {}
+    for r in kind_rows:
+        supers.setdefault(r["c"].value, set()).update([r["super"].value] if "super" in r else [])
+    kinds = tuple(sorted(
+        {ActorKind(r["c"].value, local_name(r["c"].value),
+                   r["label"].value if "label" in r else local_name(r["c"].value),
+                   int(r["inter"].value) if "inter" in r else None, frozenset(supers[r["c"].value]))
+         for r in kind_rows}, key=lambda k: k.name))
+    return NetworkRules(ties, hostile, tuple(sorted(r["role"].value for r in joint)),
+                        by_prop[joint_props.pop()], kinds,
+                        tuple(sorted(r["role"].value for r in _rows(store, _ROLES, union))))
+
+
+@cache
+def _from_file() -> NetworkRules:
+    store = ox.Store()
+    with ontology_file().open("rb") as fh:
+        store.load(fh, format=ox.RdfFormat.TURTLE)
+    rules = _read(store, union=False)
+    if rules is None:
+        raise ValueError(f"{ontology_file()} declares no ckg:networkEdge: no network projection possible")
+    return rules
+
+
+def network_rules(store: ox.Store | None = None) -> NetworkRules:
+    """The projection rules: from the store's ontology graph if present, else the ontology file."""
+    if store is not None:
+        rules = _read(store, union=True)
+        if rules is not None:
+            return rules
+    return _from_file()
