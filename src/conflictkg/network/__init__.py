@@ -9,7 +9,7 @@
 What becomes an edge is read from the ontology's annotations (`rules.py`).
 """
 
-from conflictkg.network.balance import BalanceReport, Triad, balance
+from conflictkg.network.triads import BalanceReport, Triad, balance
 from conflictkg.network.bipartite import actor_event_graph
 from conflictkg.network.draw import draw, figure
 from conflictkg.network.exports import FORMATS, read_graph, write_graph
