@@ -1,0 +1,50 @@
+"""`conflictkg reason`: HermiT consistency check, then materialise the inferences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from conflictkg.cli._common import store_option
+from conflictkg.errors import CheckFailed, StoreError
+from conflictkg.graph import iris
+from conflictkg.reason import check_consistency, materialise
+
+
+def _open_store(path: Path) -> ox.Store:
+    if not path.is_dir():
+        raise StoreError(f"{path}: no store there; build one first (conflictkg build --store {path})")
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the store ({exc}); is another process using it?") from exc
+
+
+@click.command("reason")
+@store_option
+@click.option("--check/--no-check", default=True, show_default=True,
+              help="Check ontology + registry + data for consistency with HermiT (needs Java).")
+@click.option("--materialise/--no-materialise", "do_materialise", default=True, show_default=True,
+              help=f"Write the inferred triples into the named graph {iris.INFERRED_GRAPH}.")
+def reason(store: Path, check: bool, do_materialise: bool) -> None:
+    """Check consistency (HermiT) and materialise inferences for engines without reasoning.
+
+    Exit 1 when the data are inconsistent (the offending individuals are listed and nothing
+    is materialised), 2 when the store cannot be opened.
+    """
+    st = _open_store(store)
+    if check:
+        report = check_consistency(st)
+        click.echo(report.summary())
+        if not report.consistent:
+            raise CheckFailed(f"{store}: ontology + registry + data are inconsistent "
+                              f"({len(report.offenders)} offender(s) listed above)")
+    if do_materialise:
+        n = materialise(st)
+        st.flush()
+        click.echo(f"materialised {n} inferred triples into <{iris.INFERRED_GRAPH}>")
+
+
+COMMANDS = [reason]

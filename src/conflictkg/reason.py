@@ -1,0 +1,482 @@
+"""Reasoning: a HermiT consistency check, and the inferences users query, materialised.
+
+Two jobs, two engines (DESIGN.md, Engines; ENGINES.md, Reasoning):
+
+* `check_consistency` hands the ontology, the registry and the data to HermiT (through
+  owlready2) and, when HermiT finds them inconsistent, names the individuals at fault:
+  those typed (by assertion, subclass, domain or range) with two disjoint classes, and
+  those with two values of a functional data property. HermiT rejects `xsd:date`, which
+  is not in the OWL 2 datatype map, so the reasoner's copy carries dates as `xsd:dateTime`.
+* `materialise` writes what OWL entails and plain SPARQL engines cannot see into the
+  named graph `graph/inferred` (graph.iris.INFERRED_GRAPH): inverse, symmetric and
+  transitive relations, super-properties, super-classes, and the classes that domains
+  and ranges imply (an event's perpetrator is a ckg:Actor). The rules are read from the
+  ontology's axioms and run as SPARQL in pyoxigraph, so they scale with the store, not
+  with a reasoner. It is deterministic and idempotent: it clears the graph, then runs the
+  rules to a fixpoint; only triples not asserted anywhere else are written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from conflictkg.errors import BadInput
+from conflictkg.graph import iris
+from conflictkg.paths import ontology_files, reference_files
+from conflictkg.vocab import ID_NS, PREFIXES
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_ = PREFIXES["rdfs"]
+OWL_ = PREFIXES["owl"]
+XSD_ = PREFIXES["xsd"]
+OA_ = PREFIXES["oa"]
+_N = ox.NamedNode
+
+# Datatypes outside the OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps):
+# dates become dateTimes, the others are left out of the reasoner's copy.
+_TO_DATETIME = {XSD_ + "date"}
+_DROP_DATATYPES = {XSD_ + t for t in ("gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay",
+                                       "time", "duration", "dayTimeDuration", "yearMonthDuration")}
+_DATETIME = _N(XSD_ + "dateTime")
+
+# Predicates of the evidence layer: Web Annotation plumbing, selectors and quotes. They add
+# bulk and no class or disjointness to reason about, so the reasoner's slice leaves them out.
+_SLICE_SKIP_PREDICATES = {OA_ + p for p in ("hasBody", "hasTarget", "hasSource", "hasSelector",
+                                            "exact", "prefix", "suffix", "start", "end")}
+_SLICE_SKIP_SUBJECT_PREFIX = ID_NS + "evidence/"
+
+
+# ---------------------------------------------------------------------------
+# The ontology's axioms, as the rules need them
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Axioms:
+    """The axioms of the ontology that drive materialisation and diagnosis (IRIs as str)."""
+
+    superclasses: dict[str, frozenset[str]]  # class -> all its strict superclasses
+    superproperties: dict[str, frozenset[str]]  # property -> all its strict superproperties
+    inverses: tuple[tuple[str, str], ...]  # (p, q): p owl:inverseOf q
+    symmetric: frozenset[str]
+    transitive: frozenset[str]
+    domains: dict[str, frozenset[str]]  # property -> classes (rdfs:domain)
+    ranges: dict[str, frozenset[str]]  # object property -> classes (rdfs:range)
+    disjoint: frozenset[frozenset[str]]  # pairs of disjoint classes
+    functional_data: frozenset[str]  # functional datatype properties
+    object_properties: frozenset[str]
+
+
+def _closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            cur = todo.pop()
+            if cur in seen or cur == start:
+                continue
+            seen.add(cur)
+            todo.extend(direct.get(cur, ()))
+        out[start] = frozenset(seen)
+    return out
+
+
+def _rdf_list(triples: dict[tuple[str, str], list[ox.Term]], head: ox.Term) -> list[str]:
+    items: list[str] = []
+    nil = PREFIXES["rdf"] + "nil"
+    cur = head
+    while isinstance(cur, ox.NamedNode | ox.BlankNode) and cur.value != nil:
+        first = triples.get((_key(cur), PREFIXES["rdf"] + "first"), [])
+        items.extend(t.value for t in first if isinstance(t, ox.NamedNode))
+        rest = triples.get((_key(cur), PREFIXES["rdf"] + "rest"), [])
+        cur = rest[0] if rest else ox.NamedNode(nil)
+    return items
+
+
+def _key(term: ox.Term) -> str:
+    return ("_:" + term.value) if isinstance(term, ox.BlankNode) else term.value
+
+
+def axioms_from(triples: Iterable[ox.Triple]) -> Axioms:
+    """Read the axioms from the ontology's triples."""
+    by_sp: dict[tuple[str, str], list[ox.Term]] = defaultdict(list)
+    by_p: dict[str, list[tuple[ox.Term, ox.Term]]] = defaultdict(list)
+    for t in triples:
+        by_sp[(_key(t.subject), t.predicate.value)].append(t.object)
+        by_p[t.predicate.value].append((t.subject, t.object))
+
+    def named_pairs(pred: str) -> Iterator[tuple[str, str]]:
+        for s, o in by_p.get(pred, ()):
+            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                yield s.value, o.value
+
+    def typed(cls: str) -> set[str]:
+        return {s.value for s, o in by_p.get(RDF_TYPE, ())
+                if isinstance(s, ox.NamedNode) and o.value == cls}
+
+    sub_c: dict[str, set[str]] = defaultdict(set)
+    for s, o in named_pairs(RDFS_ + "subClassOf"):
+        sub_c[s].add(o)
+    sub_p: dict[str, set[str]] = defaultdict(set)
+    for s, o in named_pairs(RDFS_ + "subPropertyOf"):
+        sub_p[s].add(o)
+    domains: dict[str, set[str]] = defaultdict(set)
+    for s, o in named_pairs(RDFS_ + "domain"):
+        domains[s].add(o)
+    ranges: dict[str, set[str]] = defaultdict(set)
+    object_properties = typed(OWL_ + "ObjectProperty")
+    for s, o in named_pairs(RDFS_ + "range"):
+        if s in object_properties:
+            ranges[s].add(o)
+
+    disjoint: set[frozenset[str]] = set()
+    for s, o in named_pairs(OWL_ + "disjointWith"):
+        disjoint.add(frozenset((s, o)))
+    for node, cls in by_p.get(RDF_TYPE, ()):
+        if cls.value != OWL_ + "AllDisjointClasses":
+            continue
+        for head in by_sp.get((_key(node), OWL_ + "members"), []):
+            members = _rdf_list(by_sp, head)
+            disjoint.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1:])
+
+    functional = typed(OWL_ + "FunctionalProperty") & typed(OWL_ + "DatatypeProperty")
+    return Axioms(
+        superclasses=_closure(sub_c),
+        superproperties=_closure(sub_p),
+        inverses=tuple(sorted(named_pairs(OWL_ + "inverseOf"))),
+        symmetric=frozenset(typed(OWL_ + "SymmetricProperty")),
+        transitive=frozenset(typed(OWL_ + "TransitiveProperty")),
+        domains={k: frozenset(v) for k, v in domains.items()},
+        ranges={k: frozenset(v) for k, v in ranges.items()},
+        disjoint=frozenset(disjoint),
+        functional_data=frozenset(functional),
+        object_properties=frozenset(object_properties),
+    )
+
+
+def _parse_files(paths: Iterable[Path]) -> list[ox.Triple]:
+    out: list[ox.Triple] = []
+    for p in paths:
+        try:
+            with p.open("rb") as fh:
+                out.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=p.resolve().as_uri()))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise BadInput(f"{p}: cannot read Turtle: {exc}") from exc
+    return out
+
+
+@cache
+def ontology_axioms() -> Axioms:
+    """The axioms of ontology/conflictkg.ttl (+ mappings.ttl)."""
+    return axioms_from(_parse_files(ontology_files()))
+
+
+# ---------------------------------------------------------------------------
+# Materialisation
+# ---------------------------------------------------------------------------
+def _values(rows: Iterable[tuple[str, ...]]) -> str:
+    return " ".join("(" + " ".join(f"<{v}>" for v in row) + ")" for row in rows)
+
+
+def _rules(ax: Axioms) -> list[tuple[str, str]]:
+    """(name, SELECT ?s ?p ?o query) per rule family; each yields triples not yet present."""
+    rules: list[tuple[str, str]] = []
+    subprops = sorted((p, q) for p, qs in ax.superproperties.items() for q in qs)
+    if subprops:
+        rules.append(("subPropertyOf", f"""
+            SELECT DISTINCT ?s ?q ?o WHERE {{
+              VALUES (?p ?q) {{ {_values(subprops)} }}
+              ?s ?p ?o . FILTER NOT EXISTS {{ ?s ?q ?o }} }}"""))
+    inverse_pairs = sorted({pair for p, q in ax.inverses for pair in ((p, q), (q, p))})
+    if inverse_pairs:
+        rules.append(("inverseOf", f"""
+            SELECT DISTINCT ?o ?q ?s WHERE {{
+              VALUES (?p ?q) {{ {_values(inverse_pairs)} }}
+              ?s ?p ?o . FILTER(!isLiteral(?o)) FILTER NOT EXISTS {{ ?o ?q ?s }} }}"""))
+    if ax.symmetric:
+        rules.append(("SymmetricProperty", f"""
+            SELECT DISTINCT ?o ?p ?s WHERE {{
+              VALUES ?p {{ {" ".join(f"<{p}>" for p in sorted(ax.symmetric))} }}
+              ?s ?p ?o . FILTER(!isLiteral(?o)) FILTER NOT EXISTS {{ ?o ?p ?s }} }}"""))
+    for p in sorted(ax.transitive):
+        rules.append((f"TransitiveProperty {p}", f"""
+            SELECT DISTINCT ?s (<{p}> AS ?p) ?o WHERE {{
+              ?s <{p}> ?m . ?m <{p}>+ ?o . FILTER NOT EXISTS {{ ?s <{p}> ?o }} }}"""))
+    domain_rows = sorted((p, c) for p, cs in ax.domains.items() for c in cs)
+    if domain_rows:
+        rules.append(("domain", f"""
+            SELECT DISTINCT ?s (<{RDF_TYPE}> AS ?t) ?c WHERE {{
+              VALUES (?p ?c) {{ {_values(domain_rows)} }}
+              ?s ?p ?o . FILTER NOT EXISTS {{ ?s a ?c }} }}"""))
+    range_rows = sorted((p, c) for p, cs in ax.ranges.items() for c in cs)
+    if range_rows:
+        rules.append(("range", f"""
+            SELECT DISTINCT ?o (<{RDF_TYPE}> AS ?t) ?c WHERE {{
+              VALUES (?p ?c) {{ {_values(range_rows)} }}
+              ?s ?p ?o . FILTER(isIRI(?o) || isBlank(?o)) FILTER NOT EXISTS {{ ?o a ?c }} }}"""))
+    class_rows = sorted((c, s) for c, ss in ax.superclasses.items() for s in ss)
+    if class_rows:
+        rules.append(("subClassOf", f"""
+            SELECT DISTINCT ?x (<{RDF_TYPE}> AS ?t) ?sup WHERE {{
+              VALUES (?c ?sup) {{ {_values(class_rows)} }}
+              ?x a ?c . FILTER NOT EXISTS {{ ?x a ?sup }} }}"""))
+    return rules
+
+
+def _data_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """Every named graph but the ontology's and the inferred one: the rules reason over data."""
+    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
+    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip),
+                  key=lambda g: g.value)
+
+
+def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20) -> int:
+    """Write the entailed triples into the inferred graph; return how many it holds.
+
+    Deterministic and idempotent: the graph is cleared, then every rule runs over the data
+    graphs plus what the rules already inferred, until a round adds nothing. The ontology
+    graph is not reasoned over (its axioms are the rules), so class hierarchies are not
+    re-stated about the ontology's own terms.
+    """
+    ax = axioms or ontology_axioms()
+    inferred = _N(iris.INFERRED_GRAPH)
+    if store.contains_named_graph(inferred):
+        store.clear_graph(inferred)
+    else:
+        store.add_graph(inferred)
+    graphs = [*_data_graphs(store), inferred]
+    rules = _rules(ax)
+    for _ in range(max_rounds):
+        added = 0
+        for _name, query in rules:
+            rows = store.query(query, default_graph=graphs)
+            quads = [ox.Quad(r[0], r[1], r[2], inferred) for r in rows
+                     if not isinstance(r[2], ox.Literal) or r[1].value != RDF_TYPE]
+            if quads:
+                before = len(store)
+                store.extend(quads)
+                added += len(store) - before
+        if not added:
+            break
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
+
+
+# ---------------------------------------------------------------------------
+# Consistency
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Offender:
+    """An individual at fault, the classes or values that clash, and why."""
+
+    iri: str
+    clash: tuple[str, ...]
+    reason: str
+
+    def __str__(self) -> str:
+        return f"<{self.iri}>: {self.reason}"
+
+
+@dataclass(slots=True)
+class ConsistencyReport:
+    """What HermiT said about the ontology + registry + data, and who is at fault."""
+
+    consistent: bool
+    offenders: list[Offender] = field(default_factory=list)
+    triples: int = 0  # size of the slice the reasoner read
+    seconds: float = 0.0
+    reasoner_message: str = ""
+
+    def summary(self) -> str:
+        head = (f"consistent ({self.triples} triples checked by HermiT in {self.seconds:.1f} s)"
+                if self.consistent else
+                f"INCONSISTENT ({self.triples} triples checked by HermiT in {self.seconds:.1f} s)")
+        lines = [head, *(f"  {o}" for o in self.offenders)]
+        if not self.consistent and not self.offenders:
+            lines.append("  no single individual found at fault; reasoner said: "
+                         + (self.reasoner_message.strip().splitlines() or [""])[-1])
+        return "\n".join(lines)
+
+
+def _reasoner_term(term: ox.Term) -> ox.Term | None:
+    """The term as HermiT can read it: xsd:date -> xsd:dateTime; other non-OWL-2 types dropped."""
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt in _TO_DATETIME:
+            return ox.Literal(term.value[:10] + "T00:00:00", datatype=_DATETIME)
+        if dt in _DROP_DATATYPES:
+            return None
+        return term
+    if isinstance(term, ox.NamedNode) and term.value in _TO_DATETIME:
+        return _DATETIME
+    return term
+
+
+def _slice(data: Iterable[ox.Triple | ox.Quad]) -> Iterator[ox.Triple]:
+    """The data the reasoner reads: no evidence plumbing, no inferred or ontology graph."""
+    skip_graphs = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
+    for t in data:
+        if isinstance(t, ox.Quad) and isinstance(t.graph_name, ox.NamedNode) \
+                and t.graph_name.value in skip_graphs:
+            continue
+        if t.predicate.value in _SLICE_SKIP_PREDICATES:
+            continue
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(_SLICE_SKIP_SUBJECT_PREFIX):
+            continue
+        yield ox.Triple(t.subject, t.predicate, t.object)
+
+
+def _for_reasoner(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    out = []
+    for t in triples:
+        o = _reasoner_term(t.object)
+        if o is not None:
+            out.append(ox.Triple(t.subject, t.predicate, o))
+    return out
+
+
+def diagnose(data: Iterable[ox.Triple], ax: Axioms) -> list[Offender]:
+    """Individuals of two disjoint classes (asserted, or implied by subclass, domain, range),
+    and individuals with two values of a functional data property. The usual causes of an
+    inconsistent ABox here, found without a reasoner and named one by one."""
+    types: dict[str, set[str]] = defaultdict(set)
+    why: dict[tuple[str, str], str] = {}
+    values: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def add_type(ind: str, cls: str, because: str) -> None:
+        for c in (cls, *ax.superclasses.get(cls, ())):
+            if c not in types[ind]:
+                types[ind].add(c)
+                why.setdefault((ind, c), because if c == cls else f"{because}: {curie(cls)}")
+
+    for t in data:
+        s, p, o = t.subject, t.predicate.value, t.object
+        if isinstance(s, ox.Literal):
+            continue
+        sk = _key(s)
+        if p == RDF_TYPE and isinstance(o, ox.NamedNode):
+            add_type(sk, o.value, "asserted")
+            continue
+        props = (p, *ax.superproperties.get(p, ()))
+        for q in props:
+            for c in ax.domains.get(q, ()):
+                add_type(sk, c, f"as subject of {curie(p)}")
+            if not isinstance(o, ox.Literal):
+                for c in ax.ranges.get(q, ()):
+                    add_type(_key(o), c, f"as object of {curie(p)}")
+        if p in ax.functional_data and isinstance(o, ox.Literal):
+            values[(sk, p)].add(str(o))
+
+    offenders: list[Offender] = []
+    for ind in sorted(types):
+        pairs = [tuple(sorted(pair)) for pair in ax.disjoint if pair <= types[ind]]
+        for a, b in sorted(_most_specific(pairs, ax)):
+            offenders.append(Offender(ind, (a, b), f"in disjoint classes {curie(a)} ({why[(ind, a)]}) "
+                                      f"and {curie(b)} ({why[(ind, b)]})"))
+    for (ind, p), vals in sorted(values.items()):
+        if len(vals) > 1:
+            offenders.append(Offender(ind, (p,), f"{len(vals)} values of the functional property "
+                                      f"{curie(p)}: {', '.join(sorted(vals))}"))
+    return offenders
+
+
+def _most_specific(pairs: list[tuple[str, ...]], ax: Axioms) -> list[tuple[str, ...]]:
+    """Drop a clashing pair that a more specific pair implies: keep (IslamistArmedGroup,
+    StateForce), not the (NonStateArmedGroup, StateForce) that follows from it."""
+    def below(x: str, y: str) -> bool:
+        return x == y or y in ax.superclasses.get(x, ())
+
+    def implied(p: tuple[str, ...], q: tuple[str, ...]) -> bool:  # q more specific than p
+        return q != p and ((below(q[0], p[0]) and below(q[1], p[1]))
+                           or (below(q[0], p[1]) and below(q[1], p[0])))
+
+    return [p for p in pairs if not any(implied(p, q) for q in pairs)]
+
+
+def curie(iri: str) -> str:
+    """ckg:StateForce rather than the full IRI, for messages people read."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and prefix != "ckgid":
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+@contextlib.contextmanager
+def hermit_world(triples: list[ox.Triple]) -> Iterator[tuple[bool, Any, str, float]]:
+    """Load the triples into a fresh owlready2 World and run HermiT on it.
+
+    Yields (consistent, world, reasoner message, seconds); the world holds HermiT's
+    classification when consistent, for tests and notebooks that ask what it inferred.
+    owlready2 does not read Turtle, so the triples go through N-Triples in a temp dir.
+    """
+    import owlready2
+
+    with tempfile.TemporaryDirectory(prefix="ckg-hermit-") as tmp:
+        path = Path(tmp) / "slice.nt"
+        with path.open("wb") as fh:
+            ox.serialize(_for_reasoner(triples), fh, format=ox.RdfFormat.N_TRIPLES)
+        world = owlready2.World()
+        try:
+            onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+            start = time.perf_counter()
+            consistent, message = True, ""
+            try:
+                with onto:
+                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+            except owlready2.OwlReadyInconsistentOntologyError as exc:
+                consistent, message = False, str(exc)
+            except owlready2.OwlReadyJavaError as exc:
+                raise BadInput(f"HermiT could not read the data: {str(exc)[:2000]}") from exc
+            except (FileNotFoundError, subprocess.SubprocessError) as exc:
+                raise BadInput(f"HermiT needs Java (java on the PATH): {exc}") from exc
+            yield consistent, world, message, time.perf_counter() - start
+        finally:
+            world.close()
+
+
+def _data_triples(source) -> list[ox.Triple]:
+    if isinstance(source, ox.Store):
+        return list(_slice(source.quads_for_pattern(None, None, None)))
+    if hasattr(source, "triples") and hasattr(source, "serialize"):  # an rdflib graph
+        data = source.serialize(format="nt", encoding="utf-8")
+        return list(_slice(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+    if isinstance(source, str | Path):
+        return list(_slice(_parse_files([Path(source)])))
+    return list(_slice(source))
+
+
+def check_consistency(source=None, *, with_reference: bool | None = None) -> ConsistencyReport:
+    """Is the ontology + registry + data consistent under HermiT? Names the offenders if not.
+
+    `source`: a pyoxigraph Store (its data graphs; the registry graph is in it), an rdflib
+    Graph, a Turtle file, or triples; None checks the ontology and the reference files alone.
+    The reference files are added unless the source is a store that already holds the
+    registry graph (`with_reference` overrides).
+    """
+    onto = _parse_files(ontology_files())
+    data = _data_triples(source) if source is not None else []
+    if with_reference is None:
+        with_reference = not (isinstance(source, ox.Store)
+                              and source.contains_named_graph(_N(iris.REGISTRY_GRAPH)))
+    if with_reference:
+        data = list(_slice(_parse_files(reference_files()))) + data
+    triples = [*onto, *data]
+    with hermit_world(triples) as (consistent, _world, message, seconds):
+        pass
+    report = ConsistencyReport(consistent, triples=len(triples), seconds=seconds, reasoner_message=message)
+    if not consistent:
+        report.offenders = diagnose(data, axioms_from(onto))
+    return report
+
+
+__all__ = ["Axioms", "ConsistencyReport", "Offender", "axioms_from", "check_consistency", "diagnose",
+           "hermit_world", "materialise", "ontology_axioms"]

@@ -1,0 +1,150 @@
+"""Reasoning: materialised inferences (SPARQL rules from the ontology's axioms) and the
+HermiT consistency check. Cases are files in tests/data/reason/ (STYLE.md 7):
+`entail_*.trig` (graphs data / expected / absent) and `inconsistent_*.ttl` (offenders
+named in `# offender:` comment lines). HermiT calls are few: each takes seconds."""
+
+from __future__ import annotations
+
+import gc
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from conflictkg.cli import main
+from conflictkg.graph import iris
+from conflictkg.reason import check_consistency, diagnose, materialise, ontology_axioms
+
+CASES = Path(__file__).parent / "data" / "reason"
+ID = "https://w3id.org/conflictkg/id/"
+CKG = "https://w3id.org/conflictkg/ontology#"
+INFERRED = ox.NamedNode(iris.INFERRED_GRAPH)
+
+
+def _copy(store: ox.Store) -> ox.Store:
+    """A private copy: the session's gold_store must stay as built."""
+    out = ox.Store()
+    out.extend(store.quads_for_pattern(None, None, None))
+    return out
+
+
+def _inferred(store: ox.Store) -> set[tuple[str, str, str]]:
+    return {(str(q.subject), str(q.predicate), str(q.object))
+            for q in store.quads_for_pattern(None, None, None, INFERRED)}
+
+
+def _triples(store: ox.Store, graph: str) -> set[tuple[str, str, str]]:
+    return {(str(q.subject), str(q.predicate), str(q.object))
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ID + "graph/" + graph))}
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("entail_*.trig")), ids=lambda p: p.stem)
+def test_entailment_cases(case: Path):
+    store = ox.Store()
+    store.load(path=str(case), format=ox.RdfFormat.TRIG)
+    expected, absent = _triples(store, "expected"), _triples(store, "absent")
+    for g in ("expected", "absent"):
+        store.remove_graph(ox.NamedNode(ID + "graph/" + g))
+    assert expected, f"{case.name} has no expected graph"
+    materialise(store)
+    got = _inferred(store)
+    assert not expected - got, f"{case.name}: not inferred: {sorted(expected - got)}"
+    assert not absent & got, f"{case.name}: wrongly inferred: {sorted(absent & got)}"
+
+
+def test_materialise_gold_store(gold_store):
+    store = _copy(gold_store)
+    n = materialise(store)
+    got = _inferred(store)
+    assert n == len(got) > 0
+    actor, place = ID + "actor/", ID + "place/ml"
+    # symmetric: the HRW report says Wagner is allied with FAMa
+    assert (f"<{actor}fama>", f"<{CKG}alliedWith>", f"<{actor}wagner>") in got
+    # inverse + transitive membership: the CMA has the MNLA as a member
+    assert (f"<{actor}cma>", f"<{CKG}hasMember>", f"<{actor}mnla>") in got
+    assert (f"<{actor}mnla>", "<http://www.w3.org/ns/org#memberOf>", f"<{actor}cma>") in got
+    # transitive partOf: a village the gold places in Mopti region lies in Mali
+    assert (f"<{place}/locality/ouenkoro>", f"<{CKG}partOf>", f"<{place}>") in got
+    # nothing the data already assert is repeated in the inferred graph
+    asserted = {(str(q.subject), str(q.predicate), str(q.object))
+                for q in store.quads_for_pattern(None, None, None)
+                if q.graph_name != INFERRED}
+    assert not got & asserted
+
+
+def test_materialise_is_idempotent_and_deterministic(gold_store):
+    a, b = _copy(gold_store), _copy(gold_store)
+    n1 = materialise(a)
+    first = _inferred(a)
+    n2 = materialise(a)
+    assert n1 == n2 and _inferred(a) == first
+    materialise(b)
+    assert _inferred(b) == first
+
+
+def test_diagnose_names_individuals_without_reasoner():
+    store = ox.Store()
+    store.load(path=str(CASES / "inconsistent_actor_as_place.ttl"), format=ox.RdfFormat.TURTLE)
+    offenders = diagnose([ox.Triple(q.subject, q.predicate, q.object)
+                          for q in store.quads_for_pattern(None, None, None)], ontology_axioms())
+    named = {o.iri for o in offenders}
+    assert named == {ID + "actor/case_militia", ID + "event/case-e2"}
+    assert any("ckg:Place" in o.reason and "ckg:place" in o.reason for o in offenders)
+
+
+def test_gold_store_is_consistent(gold_store):
+    report = check_consistency(gold_store)
+    assert report.consistent, report.summary()
+    assert report.offenders == []
+    assert report.triples > 1000
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("inconsistent_*.ttl")), ids=lambda p: p.stem)
+def test_inconsistent_cases_name_offenders(case: Path):
+    expected = set(re.findall(r"^# offender: (\S+)", case.read_text(), flags=re.M))
+    report = check_consistency(case)
+    assert not report.consistent
+    assert {o.iri for o in report.offenders} == expected, report.summary()
+
+
+def _disk_store(path: Path, quads) -> None:
+    store = ox.Store(str(path))
+    store.extend(quads)
+    store.flush()
+    del store
+    gc.collect()
+
+
+def test_cli_reason(tmp_path, gold_store):
+    path = tmp_path / "store"
+    _disk_store(path, gold_store.quads_for_pattern(None, None, None))
+    result = CliRunner().invoke(main, ["reason", "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "consistent" in result.output and "materialised" in result.output
+    gc.collect()
+    store = ox.Store.read_only(str(path))
+    assert store.contains_named_graph(INFERRED)
+    assert sum(1 for _ in store.quads_for_pattern(None, None, None, INFERRED)) > 100
+
+
+def test_cli_reason_inconsistent_exits_1(tmp_path, gold_store):
+    path = tmp_path / "store"
+    bad = ox.Store()
+    bad.load(path=str(CASES / "inconsistent_two_kinds.ttl"), format=ox.RdfFormat.TURTLE,
+             to_graph=ox.NamedNode(ID + "graph/bad"))
+    _disk_store(path, [*gold_store.quads_for_pattern(None, None, None),
+                       *bad.quads_for_pattern(None, None, None)])
+    result = CliRunner().invoke(main, ["reason", "--store", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "case_two_kinds" in result.output
+    gc.collect()
+    store = ox.Store.read_only(str(path))
+    assert not store.contains_named_graph(INFERRED)  # nothing materialised from bad data
+
+
+def test_cli_reason_missing_store_exits_2(tmp_path):
+    result = CliRunner().invoke(main, ["reason", "--store", str(tmp_path / "nope")])
+    assert result.exit_code == 2, result.output
+    assert "nope" in result.output
