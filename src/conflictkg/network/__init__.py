@@ -9,7 +9,6 @@
 What becomes an edge is read from the ontology's annotations (`rules.py`).
 """
 
-from conflictkg.network.triads import BalanceReport, Triad, balance
 from conflictkg.network.bipartite import actor_event_graph
 from conflictkg.network.draw import draw, figure
 from conflictkg.network.exports import FORMATS, read_graph, write_graph
@@ -22,6 +21,7 @@ from conflictkg.network.projections import (
     signed_actor_network,
 )
 from conflictkg.network.rules import NetworkRules, network_rules
+from conflictkg.network.triads import BalanceReport, Triad, balance
 from conflictkg.network.victims import actor_victim_network
 
 __all__ = [

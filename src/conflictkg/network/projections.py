@@ -221,8 +221,8 @@ def alliance_network(store: ox.Store, *, evidence: bool = True,
 
 
 def positive_subgraph(g: nx.Graph) -> nx.Graph:
-    h = nx.Graph(g.graph)
-    h.graph.update(name="alliance network", projection="alliance")
+    h = nx.Graph()
+    h.graph.update(g.graph, name="alliance network", projection="alliance")
     h.add_nodes_from(g.nodes(data=True))
     h.add_edges_from((a, b, d) for a, b, d in g.edges(data=True) if d.get("sign", 1) > 0)
     return h
