@@ -1,0 +1,269 @@
+"""RDF exports of the store: Turtle, TriG, N-Triples, N-Quads, JSON-LD.
+
+Every export is sorted and deterministic (the same store gives the same bytes), uses
+the project's prefixes, and is serialised by pyoxigraph (rdflib is ~40x slower at
+scale, ENGINES.md). Turtle and N-Triples merge the named graphs (a triple stated in
+two reports appears once); TriG and N-Quads keep them. JSON-LD is compacted with the
+reusable context `ontology/context.jsonld`, which is made from the ontology
+(`make_context`) and embedded in each export so it parses offline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from conflictkg.export import Exporter, register
+from conflictkg.paths import ontology_dir, ontology_file
+from conflictkg.vocab import ID_NS, PREFIXES
+
+#: The project's prefixes plus one per resource namespace (docs/model.md, IRIs).
+EXPORT_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "actor": f"{ID_NS}actor/",
+    "event": f"{ID_NS}event/",
+    "place": f"{ID_NS}place/",
+    "src": f"{ID_NS}source/",
+    "ev": f"{ID_NS}evidence/",
+    "rel": f"{ID_NS}relation/",
+    "graph": f"{ID_NS}graph/",
+}
+CONTEXT_FILE = "context.jsonld"
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_XSD = PREFIXES["xsd"]
+
+
+def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
+    g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+    return (g, str(q.subject), "" if q.predicate.value == _RDF_TYPE else str(q.predicate),
+            str(q.object))
+
+
+def sorted_quads(store: ox.Store) -> list[ox.Quad]:
+    """Every quad, ordered by graph, subject, predicate (rdf:type first), object."""
+    return sorted(store.quads_for_pattern(None, None, None, None), key=_quad_key)
+
+
+def sorted_triples(store: ox.Store) -> list[ox.Triple]:
+    """The union of all graphs as distinct triples, ordered by subject, predicate, object."""
+    triples = {ox.Triple(q.subject, q.predicate, q.object)
+               for q in store.quads_for_pattern(None, None, None, None)}
+    return sorted(triples, key=lambda t: (str(t.subject), "" if t.predicate.value == _RDF_TYPE
+                                          else str(t.predicate), str(t.object)))
+
+
+def _header(fmt: str) -> bytes:
+    return (f"# conflictkg export ({fmt}), sorted; made by `conflictkg export --format {fmt}`\n"
+            .encode())
+
+
+def serialize_prefixed(items: list, out: IO[bytes], fmt: ox.RdfFormat,
+                       prefixes: dict[str, str] = EXPORT_PREFIXES) -> None:
+    """pyoxigraph's Turtle/TriG with the @prefix lines sorted (its own order is a hash
+    map's, which a library upgrade may change)."""
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    out.write(b"\n".join(sorted(lines[:n]) + lines[n:]))
+
+
+def write_turtle(store: ox.Store, out: IO[bytes]) -> None:
+    out.write(_header("ttl"))
+    serialize_prefixed(sorted_triples(store), out, ox.RdfFormat.TURTLE)
+
+
+def write_trig(store: ox.Store, out: IO[bytes]) -> None:
+    out.write(_header("trig"))
+    serialize_prefixed(sorted_quads(store), out, ox.RdfFormat.TRIG)
+
+
+def write_ntriples(store: ox.Store, out: IO[bytes]) -> None:
+    data = ox.serialize(sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
+    out.write(b"".join(sorted(data.splitlines(keepends=True))))
+
+
+def write_nquads(store: ox.Store, out: IO[bytes]) -> None:
+    data = ox.serialize(sorted_quads(store), format=ox.RdfFormat.N_QUADS)
+    out.write(b"".join(sorted(data.splitlines(keepends=True))))
+
+
+# -- JSON-LD ---------------------------------------------------------------------------
+
+def make_context() -> dict[str, Any]:
+    """The JSON-LD context: the prefixes, and one term per ontology property (its local
+    name), typed @id for object properties and with its XSD range for datatype ones."""
+    owl, rdfs = PREFIXES["owl"], PREFIXES["rdfs"]
+    with ontology_file().open("rb") as fh:
+        triples = list(ox.parse(fh, format=ox.RdfFormat.TURTLE))
+    kinds: dict[str, set[str]] = {}
+    ranges: dict[str, str] = {}
+    for t in triples:
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
+        if t.predicate.value == _RDF_TYPE:
+            kinds.setdefault(t.subject.value, set()).add(t.object.value)
+        elif t.predicate.value == rdfs + "range" and isinstance(t.object, ox.NamedNode):
+            ranges[t.subject.value] = t.object.value
+    ctx: dict[str, Any] = {"@version": 1.1}
+    ctx.update(dict(sorted(EXPORT_PREFIXES.items())))
+    terms: dict[str, Any] = {}
+    ckg = PREFIXES["ckg"]
+    for iri in sorted(kinds):
+        if not iri.startswith(ckg):
+            continue
+        name = iri[len(ckg):]
+        ks = kinds[iri]
+        if owl + "ObjectProperty" in ks:
+            terms[name] = {"@id": f"ckg:{name}", "@type": "@id"}
+        elif owl + "DatatypeProperty" in ks:
+            rng = ranges.get(iri, "")
+            if rng.startswith(_XSD) and rng != _XSD + "string":
+                terms[name] = {"@id": f"ckg:{name}", "@type": f"xsd:{rng[len(_XSD):]}"}
+            else:
+                terms[name] = {"@id": f"ckg:{name}"}
+    std = {
+        "label": {"@id": "rdfs:label"},
+        "comment": {"@id": "rdfs:comment"},
+        "prefLabel": {"@id": "skos:prefLabel"},
+        "altLabel": {"@id": "skos:altLabel"},
+        "sameAs": {"@id": "owl:sameAs", "@type": "@id"},
+        "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+        "wasAttributedTo": {"@id": "prov:wasAttributedTo", "@type": "@id"},
+        "title": {"@id": "dcterms:title"},
+        "publisher": {"@id": "dcterms:publisher"},
+        "issued": {"@id": "dcterms:issued"},
+        "language": {"@id": "dcterms:language"},
+        "identifier": {"@id": "dcterms:identifier"},
+        "hasBody": {"@id": "oa:hasBody", "@type": "@id"},
+        "hasTarget": {"@id": "oa:hasTarget", "@type": "@id"},
+        "hasSource": {"@id": "oa:hasSource", "@type": "@id"},
+        "hasSelector": {"@id": "oa:hasSelector", "@type": "@id"},
+        "exact": {"@id": "oa:exact"},
+        "start": {"@id": "oa:start", "@type": "xsd:integer"},
+        "end": {"@id": "oa:end", "@type": "xsd:integer"},
+        "hasGeometry": {"@id": "geo:hasGeometry", "@type": "@id"},
+        "asWKT": {"@id": "geo:asWKT", "@type": "geo:wktLiteral"},
+    }
+    for k, v in std.items():
+        terms.setdefault(k, v)
+    for k in EXPORT_PREFIXES:  # a prefix keeps its name (`place:ml`); ckg:place stays ckg:place
+        terms.pop(k, None)
+    ctx.update(dict(sorted(terms.items())))
+    return {"@context": ctx}
+
+
+def context_text() -> str:
+    return json.dumps(make_context(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_context_file() -> None:
+    """Regenerate ontology/context.jsonld (kept current by tests/test_export.py)."""
+    from conflictkg.io import atomic_write_text
+
+    atomic_write_text(ontology_dir() / CONTEXT_FILE, context_text())
+
+
+@cache
+def _term_index() -> tuple[dict[str, tuple[str, str | None]], list[tuple[str, str]]]:
+    ctx = make_context()["@context"]
+    prefixes = sorted(((k, v) for k, v in ctx.items() if isinstance(v, str) and not k.startswith("@")),
+                      key=lambda kv: -len(kv[1]))
+    by_iri: dict[str, tuple[str, str | None]] = {}
+    for term, d in ctx.items():
+        if isinstance(d, dict):
+            pfx, local = d["@id"].split(":", 1)
+            by_iri[ctx[pfx] + local] = (term, d.get("@type"))
+    return by_iri, prefixes
+
+
+def _compact(iri: str) -> str:
+    _, prefixes = _term_index()
+    for pfx, ns in prefixes:
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("/"):
+            return f"{pfx}:{iri[len(ns):]}"
+    return iri
+
+
+def _expand_type(t: str) -> str:
+    pfx, local = t.split(":", 1)
+    return EXPORT_PREFIXES.get(pfx, pfx + ":") + local
+
+
+def _value(term: ox.Term, coerce: str | None) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return _compact(term.value) if coerce == "@id" else {"@id": _compact(term.value)}
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}" if coerce == "@id" else {"@id": f"_:{term.value}"}
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    dt = term.datatype.value
+    if coerce and coerce != "@id" and _expand_type(coerce) == dt:
+        return term.value
+    if dt == _XSD + "string":
+        return term.value if coerce is None else {"@value": term.value}
+    return {"@value": term.value, "@type": _compact(dt)}
+
+
+def _nodes(quads: list[ox.Quad]) -> Iterator[dict[str, Any]]:
+    by_iri, _ = _term_index()
+    node: dict[str, Any] | None = None
+    subject = None
+    for q in quads:
+        if q.subject != subject:
+            if node is not None:
+                yield node
+            subject = q.subject
+            sid = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else _compact(subject.value)
+            node = {"@id": sid}
+        assert node is not None
+        p = q.predicate.value
+        if p == _RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            key, val = "@type", _compact(q.object.value)
+        else:
+            term, coerce = by_iri.get(p, (_compact(p), None))
+            key, val = term, _value(q.object, coerce)
+        if key in node:
+            if not isinstance(node[key], list):
+                node[key] = [node[key]]
+            node[key].append(val)
+        else:
+            node[key] = val
+    if node is not None:
+        yield node
+
+
+def write_jsonld(store: ox.Store, out: IO[bytes]) -> None:
+    """Compact JSON-LD 1.1: one entry per named graph (`@graph`), nodes sorted."""
+    quads = sorted_quads(store)
+    graphs: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        graphs.setdefault(g, []).append(q)
+    top: list[dict[str, Any]] = []
+    for g, qs in graphs.items():
+        nodes = list(_nodes(qs))
+        if g:
+            top.append({"@id": _compact(g), "@graph": nodes})
+        else:
+            top.extend(nodes)
+    doc = {**make_context(), "@graph": top}
+    out.write(json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8"))
+    out.write(b"\n")
+
+
+register(Exporter("ttl", ".ttl", "Turtle: all graphs merged, sorted, with the project's prefixes",
+                  write_turtle))
+register(Exporter("trig", ".trig", "TriG: one named graph per report + registry, ontology, inferred",
+                  write_trig))
+register(Exporter("nt", ".nt", "N-Triples: all graphs merged, one sorted line per triple",
+                  write_ntriples))
+register(Exporter("nq", ".nq", "N-Quads: one sorted line per quad, graphs kept", write_nquads))
+register(Exporter("jsonld", ".jsonld", "JSON-LD 1.1, compacted with ontology/context.jsonld",
+                  write_jsonld))

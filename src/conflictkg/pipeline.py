@@ -1,0 +1,209 @@
+"""The build: reports in, a validated knowledge graph out (DESIGN.md, The pipeline).
+
+read -> extract -> graph -> load (+ validate, + reason) -> export. The store is built
+in a scratch directory and swapped in whole (`store.build_store`), so a failed or
+killed build leaves the previous store as it was. Every output file is written
+atomically.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from conflictkg.errors import BadInput
+from conflictkg.facts import ExtractionResult, read_events, read_relations, write_jsonl
+from conflictkg.graph.build import registry_quads, report_quads
+from conflictkg.io import atomic_output, atomic_write_text
+from conflictkg.registry import Registry, load_registry
+from conflictkg.reports import Report, find_reports, load_report
+from conflictkg.store import build_store, load_quads, ontology_quads, open_store, triple_count
+from conflictkg.vocab import sparql_prefixes
+
+DEFAULT_STORE = Path("build/store")
+DEFAULT_OUT = Path("build")
+#: Files the build writes in its output folder.
+OUTPUTS = ("conflictkg.trig", "conflictkg.ttl", "events.jsonl", "relations.jsonl", "validation.txt")
+
+
+@dataclass
+class BuildSummary:
+    """What a build did: counts, validation outcome, seconds per stage, where things went."""
+
+    reports: int = 0
+    events: int = 0
+    relations: int = 0
+    actors: int = 0
+    new_actors: int = 0
+    triples: int = 0
+    conforms: bool | None = None  # None: not validated
+    validation: str = "not run"
+    inferred: int | None = None  # None: reasoning not run
+    store: Path = DEFAULT_STORE
+    outputs: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def text(self) -> str:
+        lines = [
+            f"reports    {self.reports}",
+            f"events     {self.events}",
+            f"actors     {self.actors} ({self.new_actors} not in the registry)",
+            f"relations  {self.relations}",
+            f"triples    {self.triples} (store: {self.store})",
+            f"validation {self.validation}",
+            "reasoning  " + (f"{self.inferred} inferred triples" if self.inferred is not None
+                             else "not run"),
+            "time       " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
+            + f" (total {sum(self.seconds.values()):.2f}s)",
+        ]
+        if self.outputs:
+            lines.append("wrote      " + ", ".join(map(str, self.outputs)))
+        return "\n".join(lines)
+
+
+@contextmanager
+def _stage(summary: BuildSummary, name: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.seconds[name] = summary.seconds.get(name, 0.0) + time.perf_counter() - t0
+
+
+def read_reports(paths: Sequence[Path], progress: bool = False) -> list[Report]:
+    files = find_reports([Path(p) for p in paths])
+    return [load_report(p) for p in tqdm(files, desc="read", unit="report", disable=not progress,
+                                         file=sys.stderr)]
+
+
+def facts_from_files(events: Sequence[Path], relations: Sequence[Path] = ()) -> ExtractionResult:
+    """Facts already extracted (or annotated by hand), as JSON Lines in the extractor's
+    format: `conflictkg build --facts events.jsonl --relations relations.jsonl`."""
+    evs = [e for p in events for e in read_events(Path(p))]
+    rels = [r for p in relations for r in read_relations(Path(p))]
+    return ExtractionResult(events=evs, relations=rels)
+
+
+def _extract(reports: list[Report], registry: Registry, workers: int, progress: bool
+             ) -> ExtractionResult:
+    try:
+        from conflictkg.extract import extract
+    except ImportError as exc:
+        raise BadInput(
+            "the extractor (conflictkg.extract) is not available in this installation; "
+            "give facts with --facts events.jsonl"
+        ) from exc
+    return extract(reports, registry, workers=workers, progress=progress)
+
+
+def _check_facts(reports: list[Report], result: ExtractionResult) -> None:
+    known = {r.doc for r in reports}
+    stray = sorted({e.doc for e in result.events} - known)
+    if stray and not (known & {e.doc for e in result.events}):
+        raise BadInput(f"the facts cite none of the given reports (they cite {', '.join(stray[:3])})")
+
+
+def _count(store: ox.Store, query: str) -> int:
+    res = store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+    return int(next(iter(res))["n"].value)
+
+
+def build(
+    paths: Sequence[Path],
+    store_dir: Path = DEFAULT_STORE,
+    out_dir: Path | None = DEFAULT_OUT,
+    *,
+    workers: int = 2,
+    validate: bool = True,
+    reason: bool = True,
+    progress: bool = False,
+    facts: ExtractionResult | None = None,
+    batch_size: int = 1000,
+) -> BuildSummary:
+    """Build the store at `store_dir` from the reports in `paths` (files or folders) and
+    write the exports into `out_dir` (None: no exports).
+
+    `facts` skips extraction (facts read with `facts_from_files`). Validation runs on
+    the asserted graphs before reasoning; a graph with violations is still stored and
+    exported (so it can be inspected) and `BuildSummary.conforms` is False.
+    """
+    from conflictkg.validate import validate_store
+
+    summary = BuildSummary(store=Path(store_dir))
+    with _stage(summary, "read"):
+        registry = load_registry()
+        reports = read_reports(paths, progress)
+        summary.reports = len(reports)
+    with _stage(summary, "extract"):
+        result = facts if facts is not None else _extract(reports, registry, workers, progress)
+        _check_facts(reports, result)
+    with _stage(summary, "graph"):
+        quads: list[ox.Quad] = []
+        for report in tqdm(reports, desc="graph", unit="report", disable=not progress,
+                           file=sys.stderr):
+            quads.extend(report_quads(report, result, registry))
+        quads.extend(registry_quads(registry))
+        quads.extend(ontology_quads())
+
+    report_text = ""
+
+    def fill(store: ox.Store) -> None:
+        nonlocal report_text
+        with _stage(summary, "load"):
+            load_quads(store, quads)
+        if validate:
+            with _stage(summary, "validate"):
+                vr = validate_store(store, batch_size=batch_size, workers=workers,
+                                    progress=progress)
+                summary.conforms = vr.conforms
+                summary.validation = vr.summary()
+                report_text = vr.text()
+        if reason:
+            with _stage(summary, "reason"):
+                try:
+                    from conflictkg.reason import materialise
+                except ImportError:
+                    summary.inferred = None
+                else:
+                    summary.inferred = materialise(store)
+
+    build_store(Path(store_dir), fill)
+    quads.clear()
+
+    store = open_store(Path(store_dir), read_only=True)
+    summary.triples = triple_count(store)
+    summary.events = _count(store, "SELECT (COUNT(DISTINCT ?e) AS ?n) { ?e a ckg:Event }")
+    summary.relations = _count(store, "SELECT (COUNT(DISTINCT ?r) AS ?n) { ?r a ckg:ActorRelation }")
+    summary.actors = _count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) { "
+                                   "{ ?x ckg:perpetrator|ckg:partner|ckg:target ?a } UNION "
+                                   "{ ?x ckg:relationSubject|ckg:relationObject ?a } }")
+    summary.new_actors = _count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) { "
+                                       "?a ckg:inRegistry false ; ckg:registryKey ?k }")
+
+    if out_dir is not None:
+        from conflictkg.export import formats
+
+        out_dir = Path(out_dir)
+        with _stage(summary, "export"):
+            fmts = formats()
+            for name, fname in (("trig", "conflictkg.trig"), ("ttl", "conflictkg.ttl")):
+                with atomic_output(out_dir / fname, "wb") as fh:
+                    fmts[name].write(store, fh)
+                summary.outputs.append(out_dir / fname)
+            write_jsonl(sorted(result.events, key=lambda e: (e.doc, e.id)), out_dir / "events.jsonl")
+            write_jsonl(sorted(result.relations, key=lambda r: (r.doc, r.subject, r.relation,
+                                                                r.object)),
+                        out_dir / "relations.jsonl")
+            summary.outputs += [out_dir / "events.jsonl", out_dir / "relations.jsonl"]
+            if validate:
+                atomic_write_text(out_dir / "validation.txt", report_text)
+                summary.outputs.append(out_dir / "validation.txt")
+    del store
+    return summary
