@@ -12,7 +12,8 @@ import networkx as nx
 from conflictkg.io import atomic_write_bytes
 
 SEED = 7
-EDGE_STYLE = {1: ("solid", "#2e7d32"), -1: ("dashed", "#c62828"), 0: ("dotted", "#9e9e9e")}
+EDGE_STYLE = {1: ("solid", "#2e7d32"), -1: ("dashed", "#c62828"), 0: ("dotted", "#9e9e9e"),
+              None: ("solid", "#78909c")}  # None: an unsigned projection (victim, bipartite...)
 
 
 def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
@@ -36,7 +37,7 @@ def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
     strength = dict(u.degree(weight="weight"))
     top = max(strength.values()) or 1
     for sign, (style, col) in EDGE_STYLE.items():
-        edges = [(a, b) for a, b, d in u.edges(data=True) if d.get("sign", 1) == sign]
+        edges = [(a, b) for a, b, d in u.edges(data=True) if d.get("sign") == sign]
         if edges:
             widths = [0.8 + 2.5 * min(u[a][b].get("weight", 1), 10) / 10 for a, b in edges]
             nx.draw_networkx_edges(u, pos, edgelist=edges, style=style, edge_color=col, width=widths,
@@ -51,8 +52,8 @@ def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
                             font_size=8, ax=ax)
     handles = [Line2D([], [], marker="o", ls="", color=colour[k], markersize=9, label=k) for k in kinds]
     if any("sign" in d for _, _, d in u.edges(data=True)):
-        handles += [Line2D([], [], ls=style, color=col, label=name) for (style, col), name in
-                    zip(EDGE_STYLE.values(), ("cooperation", "hostility", "contested"), strict=True)]
+        handles += [Line2D([], [], ls=EDGE_STYLE[s][0], color=EDGE_STYLE[s][1], label=name)
+                    for s, name in ((1, "cooperation"), (-1, "hostility"), (0, "contested"))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
