@@ -97,8 +97,8 @@ def _extract(reports: list[Report], registry: Registry, workers: int, progress: 
         from conflictkg.extract import extract
     except ImportError as exc:
         raise BadInput(
-            "the extractor (conflictkg.extract) is not available in this installation; "
-            "give facts with --facts events.jsonl"
+            f"the extractor (conflictkg.extract) cannot be imported ({exc}); "
+            "give facts with --facts events.jsonl [--relations relations.jsonl]"
         ) from exc
     return extract(reports, registry, workers=workers, progress=progress)
 

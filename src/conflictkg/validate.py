@@ -161,13 +161,12 @@ def _parse_term(nt: str) -> ox.Term:
 
 
 def _short(term: str) -> str:
+    from conflictkg.export.rdf import EXPORT_PREFIXES
+
     iri = term[1:-1] if term.startswith("<") and term.endswith(">") else term
-    for prefix, ns in sorted({**PREFIXES, "shp": SHP}.items(), key=lambda kv: -len(kv[1])):
+    for prefix, ns in sorted({**EXPORT_PREFIXES, "shp": SHP}.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and "<" not in iri:
             return f"{prefix}:{iri[len(ns):]}"
-    ns = PREFIXES["ckgid"]
-    if iri.startswith(ns):
-        return iri[len(ns):]
     return term
 
 
