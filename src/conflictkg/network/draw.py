@@ -18,21 +18,21 @@ EDGE_STYLE = {1: ("solid", "#2e7d32"), -1: ("dashed", "#c62828"), 0: ("dotted", 
 
 def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
     """The matplotlib Figure (for notebooks); `draw` writes it as PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    # a bare Figure, not pyplot: no global backend state, and notebooks display it as it is
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     u = g.to_undirected(as_view=True) if g.is_directed() else g
-    fig, ax = plt.subplots(figsize=(13, 10), dpi=100)
+    fig = Figure(figsize=(13, 10), dpi=100)
+    ax = fig.subplots()
     ax.set_axis_off()
     ax.set_title(title or g.graph.get("name", "network"))
     if u.number_of_nodes() == 0:
         return fig
     pos = nx.spring_layout(u, seed=SEED, weight=None, k=1.6 / max(1, u.number_of_nodes()) ** 0.5)
     kinds = sorted({d.get("kind_label", d.get("kind", "?")) for _, d in u.nodes(data=True)})
-    cmap = plt.get_cmap("tab20")
+    cmap = colormaps["tab20"]
     colour = {k: cmap(i % 20) for i, k in enumerate(kinds)}
     strength = dict(u.degree(weight="weight"))
     top = max(strength.values()) or 1
@@ -61,11 +61,7 @@ def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
 
 def draw(g: nx.Graph, path: Path | str, *, title: str | None = None) -> Path:
     """Write the drawing of `g` to `path` as PNG."""
-    import matplotlib.pyplot as plt
-
-    fig = figure(g, title=title)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    plt.close(fig)
+    figure(g, title=title).savefig(buf, format="png", metadata={"Software": None})
     atomic_write_bytes(path, buf.getvalue())
     return Path(path)
