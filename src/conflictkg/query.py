@@ -1,0 +1,691 @@
+"""The SPARQL query library: named questions as files, answered by the store.
+
+Each `queries/NAME.rq` opens with comment lines that say what it asks and which
+parameters it takes (format in `queries/README.md`, after datasette's canned queries):
+
+    # title: Alliances
+    # description: Every pair of actors said to cooperate ...
+    # param: actor (actor, optional) only ties of this actor
+
+A parameter is a variable the query projects; giving it a value keeps the rows where
+it has that value. Values are typed terms bound by the engine, never pasted into
+the query text: pyoxigraph `substitutions`; for rdflib and remote endpoints a
+`VALUES` block built from the same typed, escaped terms is appended to the outermost
+group (rdflib's `initBindings` does not restrict a variable the query computes with
+BIND, so it would answer a different question than Oxigraph).
+
+Queries run over the union of the named graphs (docs/model.md, Named graphs).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import pyoxigraph as ox
+
+from conflictkg.errors import BadInput
+from conflictkg.paths import queries_dir
+from conflictkg.vocab import CKG_NS, ID_NS, PREFIXES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ParamType = Literal["iri", "actor", "event", "string", "integer", "date", "year"]
+PARAM_TYPES: tuple[str, ...] = ("iri", "actor", "event", "string", "integer", "date", "year")
+Format = Literal["table", "csv", "tsv", "json"]
+FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
+
+_XSD = PREFIXES["xsd"]
+_INTEGER_TYPES = {_XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte")}
+_FLOAT_TYPES = {_XSD + t for t in ("double", "float")}
+
+
+# -- the query files ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a named query, as its `# param:` line declares it."""
+
+    name: str
+    type: ParamType
+    description: str = ""
+    default: str | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What a query asks: its name (the file stem), title, description and parameters."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    path: Path
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class NamedQuery(QueryInfo):
+    """A query file with its text (the header comments included, so line numbers match)."""
+
+    text: str = ""
+
+
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z]+)\s*"
+    r"(?:,\s*(?:(?P<optional>optional)|default\s+(?P<default><[^>]*>|\"[^\"]*\"|\S+?)))?\s*\)"
+    r"\s*(?P<description>.*)$")
+
+
+def parse_header(text: str, path: Path) -> tuple[str, str, tuple[Param, ...]]:
+    """Read the leading comment lines: title, description (may continue on `#` lines), params."""
+    title, description, params = "", "", []
+    last = None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        m = _HEADER.match(stripped)
+        if m is None:
+            continuation = stripped.lstrip("#").strip()
+            if last == "description" and continuation:
+                description = f"{description} {continuation}".strip()
+            continue
+        key, value = m[1], m[2].strip()
+        last = key
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = value
+        else:
+            pm = _PARAM.match(value)
+            if pm is None or pm["type"] not in PARAM_TYPES:
+                raise BadInput(
+                    f"{path}:{lineno}: cannot read the parameter line {value!r}; write "
+                    "'# param: NAME (TYPE[, default VALUE | , optional]) description' with TYPE "
+                    f"one of {', '.join(PARAM_TYPES)}")
+            default = pm["default"]
+            if default and default[0] in "<\"":
+                default = default[1:-1]
+            params.append(Param(pm["name"], pm["type"], pm["description"].strip(), default,
+                                required=default is None and not pm["optional"]))
+    return title, description, tuple(params)
+
+
+def query_path(name: str) -> Path:
+    return queries_dir() / f"{name}.rq"
+
+
+def _read(path: Path, name: str) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot read the query file ({exc})") from exc
+    title, description, params = parse_header(text, path)
+    return NamedQuery(name=name, title=title or name, description=description, params=params,
+                      path=path, text=text)
+
+
+def list_queries() -> list[QueryInfo]:
+    """The library's queries (queries/*.rq), sorted by name."""
+    out: list[QueryInfo] = []
+    for path in sorted(queries_dir().glob("*.rq")):
+        q = _read(path, path.stem)
+        out.append(QueryInfo(q.name, q.title, q.description, q.params, q.path))
+    return out
+
+
+def load_query(name_or_path: str | Path) -> NamedQuery:
+    """A library query by name (`alliances`) or a user's own `.rq` file by path."""
+    text = str(name_or_path)
+    path = Path(text)
+    if text.endswith(".rq") or path.suffix or "/" in text or path.is_file():
+        if not path.is_file():
+            raise BadInput(f"{path}: no such query file")
+        return _read(path, path.stem)
+    lib = query_path(text)
+    if not lib.is_file():
+        names = ", ".join(q.name for q in list_queries())
+        raise BadInput(f"unknown query {text!r}: the library has {names} "
+                       "(or give the path of a .rq file)")
+    return _read(lib, text)
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
+
+
+def check_syntax(query: NamedQuery) -> None:
+    """Parse the query (Oxigraph's parser); a syntax error names the file, line and column."""
+    try:
+        ox.Store().query(query.text)
+    except SyntaxError as exc:
+        raise BadInput(syntax_message(query, str(exc))) from exc
+
+
+def syntax_message(query: NamedQuery, message: str) -> str:
+    m = _ERROR_AT.search(message)
+    if m is None:
+        return f"{query.path}: SPARQL syntax error: {message}"
+    line, col, detail = int(m[1]), int(m[2]), " ".join(m[3].split())
+    if "Prefix not found" in detail:
+        detail = "undefined prefix (declare it with PREFIX)"
+    elif len(detail) > 160:
+        detail = detail[:157] + "..."
+    lines = query.text.splitlines()
+    shown = ""
+    if 1 <= line <= len(lines):
+        shown = f"\n    {lines[line - 1]}\n    {' ' * max(col - 1, 0)}^"
+    return (f"{query.path}, line {line}, column {col}: SPARQL syntax error: {detail}{shown}")
+
+
+# -- parameters ----------------------------------------------------------------------
+
+_IRI_BAD = re.compile(r"[\s<>\"{}|^`\\]")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def _iri(param: Param, value: str) -> ox.NamedNode:
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or _IRI_BAD.search(value):
+        raise BadInput(f"parameter {param.name!r} ({param.type}): {value!r} is not an absolute IRI")
+    return ox.NamedNode(value)
+
+
+def coerce(param: Param, value: Any) -> ox.NamedNode | ox.Literal:
+    """A parameter value as a typed RDF term (actor names are resolved later, by the store)."""
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    raw = str(value).strip()
+    if param.type in ("integer", "year"):
+        if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", raw):
+            raise BadInput(f"parameter {param.name!r} ({param.type}): {raw!r} is not an integer")
+        if param.type == "year" and not 1 <= int(raw) <= 9999:
+            raise BadInput(f"parameter {param.name!r} (year): {raw!r} is not a year")
+        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(_XSD + "integer"))
+    if param.type == "date":
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise BadInput(f"parameter {param.name!r} (date): {raw!r} is not a date "
+                           "(write YYYY-MM-DD)") from None
+        return ox.Literal(day.isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+    if param.type == "string":
+        return ox.Literal(raw)
+    if param.type == "event" and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", raw):
+            raise BadInput(f"parameter {param.name!r} (event): {raw!r} is neither an IRI nor an "
+                           "event id such as 000_b5fb28bacdc11b19-e18")
+        return ox.NamedNode(f"{ID_NS}event/{raw}")
+    if param.type == "actor" and not re.match(r"^<?[A-Za-z][A-Za-z0-9+.-]*:[^\s]", raw):
+        return ox.Literal(raw)  # a registry key, a QID or a name: resolved by `resolve_actor`
+    return _iri(param, raw)
+
+
+_RESOLVE = """
+PREFIX ckg: <https://w3id.org/conflictkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?actor ?how ?needle WHERE {
+  { ?actor ckg:registryKey ?k . BIND(LCASE(STR(?k)) AS ?m) BIND(1 AS ?how) }
+  UNION { ?actor ckg:wikidata ?q . BIND(LCASE(STR(?q)) AS ?m) BIND(1 AS ?how) }
+  UNION { ?actor rdfs:label|skos:prefLabel|skos:altLabel ?l .
+          BIND(LCASE(STR(?l)) AS ?m) BIND(2 AS ?how) }
+  FILTER(?m = LCASE(STR(?needle)))
+}"""
+
+
+def resolve_actor(backend: Backend, param: Param, value: ox.Literal) -> ox.NamedNode:
+    """A registry key (`JNIM`), a Wikidata QID (`Q28877411`) or a name/alias -> the actor IRI.
+
+    Keys and QIDs win over names; a name shared by two actors is an error, not a guess.
+    """
+    needle = value.value
+    rows = backend.select(_RESOLVE, {"needle": ox.Literal(needle)})[1]
+    found = sorted({(int(r[1].value), r[0].value) for r in rows if r[0] is not None})
+    best = [iri for how, iri in found if how == found[0][0]] if found else []
+    if len(best) == 1:
+        return ox.NamedNode(best[0])
+    if not best:
+        what = "Wikidata QID" if _QID.match(needle.upper()) else "registry key, QID or name"
+        raise BadInput(f"parameter {param.name!r} (actor): no actor with {what} {needle!r} in "
+                       "the store; give a registry key (JNIM), a QID (Q28877411) or an IRI")
+    raise BadInput(f"parameter {param.name!r} (actor): {needle!r} names several actors: "
+                   f"{', '.join(best)}; give the IRI")
+
+
+def bind_params(query: QueryInfo, params: Mapping[str, Any] | None,
+                backend: Backend | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Check and type the given parameters; fill defaults; raise BadInput on any problem."""
+    given = {k: v for k, v in (params or {}).items() if v is not None}
+    unknown = sorted(set(given) - {p.name for p in query.params})
+    if unknown:
+        known = ", ".join(p.name for p in query.params) or "none"
+        raise BadInput(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))} "
+                       f"(its parameters: {known})")
+    out: dict[str, ox.NamedNode | ox.Literal] = {}
+    for p in query.params:
+        value = given.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise BadInput(f"query {query.name!r} needs the parameter {p.name!r} ({p.type}): "
+                               f"{p.description} (--param {p.name}=VALUE)")
+            continue
+        term = coerce(p, value)
+        if p.type == "actor" and isinstance(term, ox.Literal):
+            if backend is None:
+                raise BadInput(f"parameter {p.name!r}: an actor name needs a store to resolve it")
+            term = resolve_actor(backend, p, term)
+        out[p.name] = term
+    return out
+
+
+# -- binding by VALUES (rdflib, remote endpoints) -----------------------------------
+
+
+def _scan_braces(text: str) -> list[tuple[int, str]]:
+    """Positions of '{' and '}' outside comments, strings and IRIs."""
+    out: list[tuple[int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif c in "\"'":
+            long = text.startswith(c * 3, i)
+            end = c * 3 if long else c
+            j = i + len(end)
+            while j < n and not text.startswith(end, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(end)
+            continue
+        elif c == "<":
+            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
+            if m:
+                i += m.end()
+                continue
+        elif c in "{}":
+            out.append((i, c))
+        i += 1
+    return out
+
+
+def with_values(text: str, bindings: Mapping[str, ox.Term]) -> str:
+    """The query with `VALUES (?a ?b) { (t1 t2) }` as the last element of its outermost group.
+
+    The terms are serialised by pyoxigraph (N-Triples syntax, escaped), so user text never
+    becomes query syntax. A query without parameters is returned unchanged.
+    """
+    if not bindings:
+        return text
+    braces = _scan_braces(text)
+    m = re.search(r"\bWHERE\b", _blank_comments(text), re.I)
+    start = next((k for k, (pos, c) in enumerate(braces)
+                  if c == "{" and (m is None or pos > m.start())), None)
+    if start is None:
+        raise BadInput("cannot bind parameters: the query has no WHERE group")
+    depth = 0
+    for pos, c in braces[start:]:
+        depth += 1 if c == "{" else -1
+        if depth == 0:
+            names = " ".join(f"?{k}" for k in bindings)
+            terms = " ".join(str(v) for v in bindings.values())
+            block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+            return text[:pos] + block + text[pos:]
+    raise BadInput("cannot bind parameters: unbalanced braces in the query")
+
+
+def _blank_comments(text: str) -> str:
+    return re.sub(r"(?m)^\s*#.*$", lambda mm: " " * len(mm[0]), text)
+
+
+# -- results ---------------------------------------------------------------------------
+
+
+class IRI(str):
+    """An IRI in a result row: a str (pandas, CSV and JSON see the IRI), shown compacted in tables."""
+
+    __slots__ = ()
+
+
+Value = IRI | str | int | float | bool | dt.date | None
+
+
+@dataclass
+class QueryResult:
+    """A table: column names and rows of Python values (IRI, str, int, float, bool, date, None)."""
+
+    columns: list[str]
+    rows: list[tuple[Value, ...]]
+    query: QueryInfo | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Value]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def column(self, name: str) -> list[Value]:
+        i = self.columns.index(name)
+        return [row[i] for row in self.rows]
+
+    def to_df(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame([tuple(str(v) if isinstance(v, IRI) else v for v in row)
+                             for row in self.rows], columns=self.columns)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _python(datatype: str | None, lexical: str, lang: str | None = None) -> Value:
+    if lang or datatype is None:
+        return lexical
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == _XSD + "decimal":
+            return float(Decimal(lexical))
+        if datatype in _FLOAT_TYPES:
+            return float(lexical)
+        if datatype == _XSD + "boolean":
+            return lexical in ("true", "1")
+        if datatype == _XSD + "date":
+            return dt.date.fromisoformat(lexical[:10])
+    except ValueError:
+        return lexical
+    return lexical
+
+
+def ox_value(term: ox.Term | None) -> Value:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return _python(term.datatype.value if term.datatype else None, term.value, term.language)
+    return str(term)
+
+
+# -- engines ----------------------------------------------------------------------------
+
+Rows = list[tuple[Any, ...]]
+
+
+class Backend(Protocol):
+    """Something that answers SPARQL SELECT/ASK/CONSTRUCT with bound parameters."""
+
+    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]: ...
+
+
+def _ox_rows(result: Any) -> tuple[list[str], Rows]:
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return names, [tuple(sol[n] for n in names) for sol in result]
+    if isinstance(result, ox.QueryBoolean):
+        return ["result"], [(ox.Literal("true" if bool(result) else "false",
+                                         datatype=ox.NamedNode(_XSD + "boolean")),)]
+    return ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in result]
+
+
+@dataclass
+class OxigraphBackend:
+    """The embedded store: parameters bound by pyoxigraph's `substitutions`."""
+
+    store: ox.Store
+
+    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]:
+        subs = {ox.Variable(k): v for k, v in bindings.items()}
+        return _ox_rows(self.store.query(text, use_default_graph_as_union=True,
+                                         substitutions=subs or None))
+
+
+def _rdflib_to_ox(term: Any) -> ox.Term | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(term)
+
+
+@dataclass
+class RdflibBackend:
+    """rdflib's in-memory engine over a Graph or a Dataset (its default graph as the union)."""
+
+    graph: Any
+
+    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]:
+        result = self.graph.query(with_values(text, bindings))
+        if result.type == "ASK":
+            return ["result"], [(ox.Literal("true" if result.askAnswer else "false",
+                                            datatype=ox.NamedNode(_XSD + "boolean")),)]
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return (["subject", "predicate", "object"],
+                    [tuple(_rdflib_to_ox(t) for t in triple) for triple in result])
+        names = [str(v) for v in result.vars]
+        return names, [tuple(_rdflib_to_ox(t) for t in row) for row in result]
+
+
+@dataclass
+class RemoteBackend:
+    """A SPARQL 1.1 Protocol endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB).
+
+    `union_default_graph` asks Oxigraph for the union of the named graphs
+    (`union-default-graph`); other servers ignore the parameter and use their own setting.
+    """
+
+    endpoint: str
+    union_default_graph: bool = True
+    timeout: float = 60.0
+
+    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]:
+        import requests
+
+        data: dict[str, str] = {"query": with_values(text, bindings)}
+        if self.union_default_graph:
+            data["union-default-graph"] = ""
+        try:
+            resp = requests.post(self.endpoint, data=data, timeout=self.timeout, headers={
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        except requests.RequestException as exc:
+            raise BadInput(f"SPARQL endpoint {self.endpoint}: cannot reach it ({exc})") from exc
+        if resp.status_code >= 400:
+            raise BadInput(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: "
+                           f"{resp.text.strip()[:500]}")
+        ctype = resp.headers.get("Content-Type", "")
+        if "json" not in ctype:
+            triples = ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES)
+            return ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object)
+                                                        for t in triples]
+        body = resp.json()
+        if "boolean" in body:
+            return ["result"], [(ox.Literal("true" if body["boolean"] else "false",
+                                            datatype=ox.NamedNode(_XSD + "boolean")),)]
+        names = body["head"]["vars"]
+        return names, [tuple(_json_term(b.get(n)) for n in names)
+                       for b in body["results"]["bindings"]]
+
+
+def _json_term(b: dict[str, str] | None) -> ox.Term | None:
+    if b is None:
+        return None
+    if b["type"] == "uri":
+        return ox.NamedNode(b["value"])
+    if b["type"] == "bnode":
+        return ox.BlankNode(b["value"])
+    if "xml:lang" in b:
+        return ox.Literal(b["value"], language=b["xml:lang"])
+    if "datatype" in b:
+        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
+    return ox.Literal(b["value"])
+
+
+def backend_for(store: Any) -> Backend:
+    """The engine behind `store`: a pyoxigraph Store, an rdflib Graph/Dataset, or a Backend."""
+    if isinstance(store, ox.Store):
+        return OxigraphBackend(store)
+    if hasattr(store, "select"):
+        return store
+    from rdflib import Graph
+
+    if isinstance(store, Graph):
+        return RdflibBackend(store)
+    raise TypeError(f"cannot query a {type(store).__name__}: give a pyoxigraph Store, an rdflib "
+                    "Graph or Dataset, or use run_remote for an endpoint")
+
+
+def execute(backend: Backend, query: NamedQuery,
+            params: Mapping[str, Any] | None = None) -> QueryResult:
+    """Bind the parameters, run the query, convert the answers to Python values."""
+    bindings = bind_params(query, params, backend)
+    try:
+        columns, rows = backend.select(query.text, bindings)
+    except SyntaxError as exc:
+        raise BadInput(syntax_message(query, str(exc))) from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        if isinstance(exc, BadInput):
+            raise
+        raise BadInput(f"{query.path}: the query failed: {exc}") from exc
+    except Exception as exc:  # rdflib's parser raises pyparsing errors
+        if type(exc).__name__ == "ParseException":
+            raise BadInput(f"{query.path}, line {getattr(exc, 'lineno', '?')}, column "
+                           f"{getattr(exc, 'col', '?')}: SPARQL syntax error: {exc}") from exc
+        raise
+    return QueryResult(columns, [tuple(ox_value(t) for t in row) for row in rows], query,
+                       {k: str(v) for k, v in bindings.items()})
+
+
+def run_query(store: Any, name: str | Path, params: Mapping[str, Any] | None = None
+              ) -> QueryResult:
+    """Run a library query (`alliances`) or a `.rq` file on a store.
+
+    `store` is a pyoxigraph Store (the embedded store; open one on disk with
+    `pyoxigraph.Store.read_only(path)`), an rdflib Graph/Dataset, or a Backend.
+    """
+    query = load_query(name)
+    check_syntax(query)
+    return execute(backend_for(store), query, params)
+
+
+def run_remote(endpoint_url: str, name: str | Path, params: Mapping[str, Any] | None = None,
+               union_default_graph: bool = True) -> QueryResult:
+    """Run a library query on a SPARQL 1.1 Protocol endpoint (issue #7)."""
+    query = load_query(name)
+    check_syntax(query)
+    return execute(RemoteBackend(endpoint_url, union_default_graph), query, params)
+
+
+def query_df(store: Any, name: str | Path, **params: Any) -> pd.DataFrame:
+    """A query's answers as a pandas DataFrame, for notebooks: `query_df(store, "alliances")`."""
+    return run_query(store, name, params).to_df()
+
+
+# -- output formats ----------------------------------------------------------------------
+
+_COMPACT = sorted([("ckg:", CKG_NS)] + [(f"{k}:", f"{ID_NS}{k}/") for k in
+                   ("actor", "event", "place", "source", "relation", "evidence", "graph")],
+                  key=lambda kv: -len(kv[1]))
+
+
+def compact(iri: str) -> str:
+    for prefix, ns in _COMPACT:
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    return f"<{iri}>"
+
+
+def _cell(v: Value) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _table(result: QueryResult, width: int = 60) -> str:
+    def show(v: Value) -> str:
+        s = compact(v) if isinstance(v, IRI) else _cell(v)
+        s = " ".join(s.split())
+        return s if len(s) <= width else s[: width - 1] + "…"
+
+    cells = [[show(v) for v in row] for row in result.rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(result.columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def format_result(result: QueryResult, fmt: Format = "table") -> str:
+    """The result as text: an aligned table (IRIs compacted, long cells cut), CSV, TSV or JSON
+    (a list of objects with full IRIs and native numbers)."""
+    if fmt == "table":
+        return _table(result)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        if fmt == "csv":
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(result.columns)
+            writer.writerows([_cell(v) for v in row] for row in result.rows)
+        else:
+            buf.write("\t".join(result.columns) + "\n")
+            for row in result.rows:
+                buf.write("\t".join(" ".join(_cell(v).split()) for v in row) + "\n")
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps(result.records(), ensure_ascii=False, indent=2,
+                          default=lambda o: o.isoformat() if isinstance(o, dt.date) else str(o)
+                          ) + "\n"
+    raise BadInput(f"unknown output format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def parse_param_args(pairs: Sequence[str]) -> dict[str, str]:
+    """`["actor=JNIM", "year=2023"]` -> {"actor": "JNIM", "year": "2023"} (for the CLI)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"--param {pair!r}: write KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+__all__ = [
+    "Param", "QueryInfo", "NamedQuery", "QueryResult", "IRI", "list_queries", "load_query",
+    "run_query", "run_remote", "query_df", "format_result", "bind_params", "with_values",
+    "check_syntax", "OxigraphBackend", "RdflibBackend", "RemoteBackend", "backend_for",
+]
