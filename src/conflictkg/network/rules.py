@@ -15,6 +15,7 @@ The annotations are read from the store's ontology graph when it holds them (a s
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
@@ -105,8 +106,9 @@ def _read(store: ox.Store, union: bool) -> NetworkRules | None:
     joint = _rows(store, _JOINT, union)
     joint_props = {r["p"].value for r in joint}
     if len(joint_props) != 1:
-        raise ValueError("expected one ckg:jointOperationTie value in the ontology, "
-                         f"found {sorted(joint_props)}")
+        if not joint_props:
+            return None  # an ontology graph from before ckg:jointOperationTie: not usable
+        raise ValueError(f"the ontology gives several ckg:jointOperationTie values: {sorted(joint_props)}")
     by_prop = {t.prop: t for t in ties}
     kind_rows = _rows(store, _KINDS, union)
     supers: dict[str, set[str]] = {}
@@ -139,4 +141,12 @@ def network_rules(store: ox.Store | None = None) -> NetworkRules:
         rules = _read(store, union=True)
         if rules is not None:
             return rules
+        if _has_ontology(store):
+            warnings.warn(f"the store's ontology graph predates the network annotations; "
+                          f"using {ontology_file()} (rebuild the store to refresh it)", stacklevel=2)
     return _from_file()
+
+
+def _has_ontology(store: ox.Store) -> bool:
+    ask = sparql_prefixes() + "ASK { ?p ckg:networkEdge ?k }"
+    return bool(store.query(ask, use_default_graph_as_union=True))
