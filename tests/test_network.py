@@ -105,6 +105,20 @@ def test_rules_come_from_the_store_ontology(gold_store):
     assert e["sign"] == 1 and e["relations"] == "linkedTo"
 
 
+def test_stale_store_ontology_falls_back_to_the_file(gold_store):
+    """A store built before ckg:jointOperationTie existed: warn, and use ontology/conflictkg.ttl."""
+    store = ox.Store()
+    store.extend(gold_store)
+    g = ox.NamedNode(ONTOLOGY_GRAPH)
+    with ontology_file().open("rb") as fh:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, g)
+                     for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)
+                     if t.predicate != CKG.jointOperationTie)
+    with pytest.warns(UserWarning, match="predates"):
+        net = signed_actor_network(store)
+    assert "jointOperation" in net.edges[FAMA, WAGNER]["relations"]
+
+
 def test_alliance_keeps_only_cooperation(gold_store, signed):
     a = alliance_network(gold_store)
     assert set(a) == set(signed)
