@@ -365,10 +365,6 @@ CHECKS: tuple[Check, ...] = (
                                       ckg:relationObject ?value } }
              FILTER(?g NOT IN (ckgid:graph\\/registry, ckgid:graph\\/inferred,
                                ckgid:graph\\/ontology)) }"""),
-    Check("event-one-report", Severity.VIOLATION,
-          "The same event IRI is described in two report graphs: event ids must be unique per report.",
-          """SELECT DISTINCT ?focus ?value { GRAPH ?g1 { ?focus a ckg:Event }
-               GRAPH ?g2 { ?focus a ckg:Event } FILTER(STR(?g1) < STR(?g2)) BIND(?g2 AS ?value) }"""),
     Check("attribution-perpetrators", Severity.WARNING,
           "The attribution names an actor that is not among the event's perpetrators in the same report.",
           """SELECT DISTINCT ?focus ?value { GRAPH ?g {
