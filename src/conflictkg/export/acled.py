@@ -10,7 +10,8 @@ should know (also in docs/model.md):
 - `event_date`: the first day of the coded date; `time_precision` from its precision;
   the date as coded (month, year, range) is kept in `tags` as `ckg:date=...`.
 - `actor1`: the perpetrator with the lowest inter code (state forces first, as ACLED
-  orders them); other perpetrators and partners go to `assoc_actor_1`. `actor2`: the
+  orders them), empty when the report names none (ACLED would say "Unidentified Armed
+  Group", which the report does not); other perpetrators and partners go to `assoc_actor_1`. `actor2`: the
   first target, or "Civilians (<country>)" (inter 7) when the only people acted on are
   civilian victims; `civilian_targeting` is "Civilian targeting" then.
 - `interaction`: ACLED's two-digit code, lower inter code first (17 = state forces vs
@@ -20,9 +21,11 @@ should know (also in docs/model.md):
   circle around it), 3 (a region or country point).
 - `source`: the publishers of the reports that state the event; `notes`: the evidence
   quotes; `fatalities`: the stated number (a lower bound for "at least"), else the sum
-  of the killed victim groups, else 0; its qualifier is kept in `tags`.
+  of the killed victim groups, else 0; its qualifier is kept in `tags`, and
+  `ckg:fatalities=none` says the report gives no toll for the event itself.
 - `tags`: `key=value` pairs ACLED has no column for: `ckg:event` (the event IRI),
-  `ckg:type` (its main ckg class: ACLED's "Other" covers seven), `ckg:date`,
+  `ckg:type` (its main ckg class: ACLED's "Other" covers seven), `ckg:place` (the place
+  IRI: "Gao" may be the town or the region), `ckg:date`,
   `fatalities_qualifier`, `attribution` (when not asserted),
   `actor1_wikidata` / `actor2_wikidata` (Wikidata QIDs of the registry).
 - `region` (ACLED's world region) and `source_scale` are left empty; `timestamp` is
@@ -303,9 +306,9 @@ def acled_rows(store: Any, mappings: Mappings | None = None) -> list[dict[str, s
         perps = ranked(e.roles.get("perpetrator", set()))
         partners = ranked(e.roles.get("partner", set()) - set(perps))
         targets = ranked(e.roles.get("target", set()) - set(perps))
-        # an event whose report names nobody keeps an empty actor1 (ACLED would write
-        # "Unidentified Armed Group", a claim the report does not make)
-        actor1 = perps[0] if perps else (targets.pop(0) if targets else "")
+        # an event whose report names no perpetrator keeps an empty actor1 (ACLED would
+        # write "Unidentified Armed Group", a claim the report does not make)
+        actor1 = perps[0] if perps else ""
         assoc1 = perps[1:] + partners
         inter1 = inter(actor1) if actor1 else 0
         if targets:
@@ -326,9 +329,13 @@ def acled_rows(store: Any, mappings: Mappings | None = None) -> list[dict[str, s
         tags = [f"ckg:event={e.iri}"]
         if e.main:
             tags.append(f"ckg:type={_local(e.main)}")
+        if e.place:
+            tags.append(f"ckg:place={e.place}")
         if e.date_text:
             tags.append(f"ckg:date={e.date_text}")
-        if e.fatalities is not None and e.qualifier and e.qualifier != "exact":
+        if e.fatalities is None:
+            tags.append("ckg:fatalities=none")  # the report states no death toll
+        elif e.qualifier and e.qualifier != "exact":
             tags.append(f"fatalities_qualifier={e.qualifier}")
         modes = sorted(e.modes - {"asserted"})
         if modes:

@@ -1,18 +1,22 @@
 """Import ACLED CSV exports as events (ACLED Codebook; the columns of the ACLED export tool).
 
 actor1 is the perpetrator, assoc_actor_1 its partners, actor2 and assoc_actor_2 the
-targets, except civilians (inter code 7), who become a victim group. event_type /
+targets, except unnamed civilians ("Civilians (Mali)", inter code 7), who become a victim
+group (a named civilian actor such as a movement stays a target too). event_type /
 sub_event_type become a ckg event class through the ontology's mappings; inter codes
 give the class of an actor the registry does not know. `tags` may carry what ACLED has
 no column for, as `key=value` pairs (conflictkg's own export writes them):
+`ckg:place=<IRI>` (a gazetteer place, taken when the registry has it),
 `ckg:type=ExtrajudicialKilling` (the ckg class, taken when the ontology maps it to the
 row's sub-event type), `ckg:date=2023-03-23/2023-03-24` (the date as coded, when the row's event_date is its
-first day), `fatalities_qualifier=at_least`, `attribution=alleged`,
+first day), `fatalities_qualifier=at_least`, `ckg:fatalities=none` (the source states no toll: the 0 is
+not a count), `attribution=alleged`,
 `actor1_wikidata=Q28877411`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +48,8 @@ COLUMNS: tuple[str, ...] = (
     "fatalities", "tags", "timestamp",
 )
 CIVILIAN_INTER = 7  # ACLED inter code of civilians
+# ACLED's name for unnamed civilians, "Civilians (Mali)": a victim group, not an actor
+GENERIC_CIVILIANS = re.compile(r"^civilians(\s*\([^)]*\))?$", re.IGNORECASE)
 INFO = DatasetInfo(
     name="ACLED export",
     publisher="Armed Conflict Location & Event Data Project",
@@ -86,6 +92,7 @@ class AcledEvent:
     targets2: list[str]
     civilian_targeting: bool
     fatalities: int
+    stated: bool  # False: our export's tag says the source gave no toll for the event
     qualifier: str
     attribution: str
     country: str
@@ -98,6 +105,7 @@ class AcledEvent:
     source: str
     notes: str
     qids: dict[str, str] = field(default_factory=dict)  # 'actor1'/'actor2' -> QID
+    place_iri: str = ""  # a `ckg:place` tag: the gazetteer place our export came from
 
 
 def _precision(code: int | None, day: str, tags: dict[str, str]) -> tuple[str, str]:
@@ -146,6 +154,7 @@ def parse_row(row: Row) -> AcledEvent:
         actor2=row.get("actor2"), inter2=inter2, targets2=_split(row.get("assoc_actor_2")),
         civilian_targeting=bool(row.get("civilian_targeting")) or inter2 == CIVILIAN_INTER,
         fatalities=fatalities or 0,
+        stated=tags.get("ckg:fatalities") != "none",
         qualifier=qualifier if qualifier in QUALIFIERS else "exact",
         attribution=attribution if attribution in ATTRIBUTIONS else "asserted",
         country=row.get("iso", "country") or row.get("country"),
@@ -155,6 +164,7 @@ def parse_row(row: Row) -> AcledEvent:
         lon=parse_float(row.get("longitude"), "longitude"),
         source=row.get("source"), notes=row.get("notes"),
         qids={k: tags[f"{k}_wikidata"] for k in ("actor1", "actor2") if f"{k}_wikidata" in tags},
+        place_iri=tags.get("ckg:place", ""),
     )
 
 
@@ -173,7 +183,7 @@ def emit(a: AcledEvent, row: Row, b: DatasetBuilder) -> None:
     partners = [b.match_actor(n, lambda: _kind(b, a.inter1)) for n in a.partners]
     targets: list[str] = []
     victims: list[Victim] = []
-    if a.actor2 and a.inter2 != CIVILIAN_INTER:
+    if a.actor2 and not (a.inter2 == CIVILIAN_INTER and GENERIC_CIVILIANS.match(a.actor2)):
         targets.append(b.match_actor(a.actor2, lambda: _kind(b, a.inter2)))
     targets += [b.match_actor(n, lambda: _kind(b, a.inter2)) for n in a.targets2]
     if a.civilian_targeting or a.inter2 == CIVILIAN_INTER:
@@ -182,13 +192,18 @@ def emit(a: AcledEvent, row: Row, b: DatasetBuilder) -> None:
     for role, key in (("actor1", perp), ("actor2", targets[0] if targets else None)):
         if key and role in a.qids and key not in b.registry.actors:
             b.add_same_as(key, a.qids[role])
-    place = b.place_for(a.location or a.admin3 or a.admin2 or None, "Locality", a.admin1 or None,
-                        a.lat, a.lon)
+    if a.place_iri in b.registry.places:  # our own export names the gazetteer place
+        place: str | None = a.place_iri
+        b.summary.places_matched += 1
+    else:
+        place = b.place_for(a.location or a.admin3 or a.admin2 or None, "Locality",
+                            a.admin1 or None, a.lat, a.lon)
     ev = Event(
         id=f"acled-{a.id}", doc=b.report.doc, quotes=[], date=a.date, date_precision=a.precision,
         types=[a.event_class.removeprefix(CKG_NS)], perpetrators=[perp] if perp else [],
         partners=partners,
-        targets=targets, victims=victims, killed=a.fatalities, killed_qualifier=a.qualifier,
+        targets=targets, victims=victims, killed=a.fatalities if a.stated else None,
+        killed_qualifier=a.qualifier if a.stated else None,
         attribution=a.attribution, location=a.location or None, admin1=a.admin1 or None,
         country=b.row_country, notes=a.notes,
     )

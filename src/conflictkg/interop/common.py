@@ -311,7 +311,8 @@ class DatasetBuilder(GraphBuilder):
             region = self._region(admin1)
             region_iri = region.iri if region else self._created(admin1, "Region", None, None, None)
         if not name:
-            return region_iri
+            # a row placed only in its country is placed in the country
+            return region_iri or (iris.country(self.country) if self.country else None)
         hits = self.registry.places_named(name, self.country)
         if region_iri and len(hits) > 1:
             hits = [p for p in hits if self._within(p, region_iri)] or hits
