@@ -63,6 +63,15 @@ def free_port(host: str = LOOPBACK) -> int:
         return int(s.getsockname()[1])
 
 
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -137,7 +146,11 @@ def start_server(store: Path, host: str = LOOPBACK, port: int | None = None,
                          "(or give --store DIR, or --writable to start an empty store)")
     if store.exists() and not store.is_dir():
         raise StoreError(f"{store}: not a store (it is a file)")
-    port = port or free_port(host if is_loopback(host) else "0.0.0.0")
+    if port is None:
+        port = free_port(host if is_loopback(host) else "0.0.0.0")
+    elif not port_free(host, port):
+        raise ServerError(f"port {port} on {host} is in use (another server?); "
+                          "give another --port")
     cmd = [str(oxigraph_binary()), "serve-read-only" if read_only else "serve",
            "--location", str(store), "--bind", f"{host}:{port}"]
     if union_default_graph:
@@ -192,21 +205,26 @@ def serve_forever(store: Path, host: str = LOOPBACK, port: int = 7878, read_only
     if not is_loopback(host):
         announce(f"warning: listening on {host}: the endpoint is reachable from the network "
                  "and has no authentication")
-    server = start_server(store, host, port, read_only, union_default_graph, timeout_s,
-                          quiet=False)
-    mode = "read-only" if read_only else "read-write"
-    announce(f"SPARQL endpoint ({mode}) over {store}: {server.query_url}")
-    if not read_only:
-        announce(f"  update: {server.update_url}   graph store: {server.store_url}")
-    announce("  stop with Ctrl-C")
-    previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    def interrupt(*_) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    server: Server | None = None
     try:
+        server = start_server(store, host, port, read_only, union_default_graph, timeout_s,
+                              quiet=False)
+        mode = "read-only" if read_only else "read-write"
+        announce(f"SPARQL endpoint ({mode}) over {store}: {server.query_url}")
+        if not read_only:
+            announce(f"  update: {server.update_url}   graph store: {server.store_url}")
+        announce("  stop with Ctrl-C")
         code = server.process.wait()
         if code:
             raise ServerError(f"the Oxigraph server stopped with code {code}: {server.messages()}")
         return code
     except KeyboardInterrupt:
-        server.stop()
+        if server is not None:
+            server.stop()
         announce("server stopped")
         return 0
     finally:
