@@ -328,3 +328,19 @@ def test_cli_export_acled(gold_store, tmp_path):
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == len(acled_rows(gold_store)) and tuple(rows[0]) == COLUMNS
+
+
+# --- the imported graphs meet the shapes -------------------------------------------------------
+
+def test_imported_graphs_conform_to_shapes(registry, ged_import):
+    from conflictkg.store import ontology_quads
+    from conflictkg.validate import Severity, validate_store
+
+    store = ox.Store()
+    store.extend(registry_quads(registry))
+    store.extend(ontology_quads())
+    load_into(store, ged_import)
+    load_into(store, import_dataset(DATA / "acled" / "bad_rows.csv", "acled-csv"))
+    report = validate_store(store)
+    mine = [r for r in report.results if "dataset-" in r.focus or "ucdp" in r.focus or "acled" in r.focus]
+    assert [r for r in mine if r.severity is Severity.VIOLATION] == []

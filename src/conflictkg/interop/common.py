@@ -245,6 +245,7 @@ class DatasetBuilder(GraphBuilder):
         self.new_actors: dict[str, ActorRecord] = {}
         self._geometry_done: set[str] = set()
         self._row_place: str | None = None
+        self.years: set[int] = set()
 
     @property
     def country(self) -> str | None:  # type: ignore[override]
@@ -344,6 +345,8 @@ class DatasetBuilder(GraphBuilder):
     def add_row_event(self, ev: Event, row: Row, place: str | None, low: int | None = None,
                       high: int | None = None, identifier: str | None = None) -> ox.NamedNode:
         ev.evidence = [Span(row.start, row.end, row.text)]
+        if ev.date:
+            self.years.add(int(ev.date[:4]))
         ev.attributed_by = [self.info.publisher_key]
         self._row_place = place
         try:
@@ -395,6 +398,10 @@ def build_dataset(path: Path, info: DatasetInfo, dataset_name: str, registry: Re
             continue
         summary.imported += 1
     b.add_new_actors()
+    if b.years:
+        # ckg:coversYear is one year per source (shapes/report.ttl): for a dataset, the
+        # last year its rows reach; every row carries its own full date anyway
+        b.add(b.report_node, CKG.coversYear, _int(max(b.years)))
     return ImportResult(sorted(set(b.quads), key=str), summary)
 
 
