@@ -182,6 +182,10 @@ def test_acled_export_columns_and_codes(gold_store, gold_csv):
     assert all(r["event_id_cnty"].startswith("MLI") and r["iso"] == "466" for r in rows)
     ouenkoro = next(r for r in rows if "000_b5fb28bacdc11b19-e18" in r["tags"])
     assert (ouenkoro["event_type"], ouenkoro["sub_event_type"]) == ("Violence against civilians", "Attack")
+    assert ouenkoro["disorder_type"] == "Political violence"
+    assert {r["disorder_type"] for r in rows} <= {"Political violence", "Demonstrations",
+                                                   "Strategic developments",
+                                                   "Political violence; Demonstrations"}
     assert ouenkoro["event_date"] == "2023-03-23" and ouenkoro["time_precision"] == "2"
     assert ouenkoro["actor1"] == "Malian Armed Forces" and ouenkoro["inter1"] == "1"
     assert set(ouenkoro["assoc_actor_1"].split("; ")) >= {"Wagner Group"}

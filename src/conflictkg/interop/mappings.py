@@ -149,7 +149,8 @@ def _read_schemes(g: rdflib.Graph, m: Mappings) -> None:
         sub_label, type_label = _label(g, sub), _label(g, etype) if etype is not None else None
         if not sub_label or not type_label:
             continue
-        disorder = _text(g, etype, CKG.acledDisorderType) or ""
+        # on the sub-event type (Riots' two differ), else on its event type
+        disorder = _text(g, sub, CKG.acledDisorderType) or _text(g, etype, CKG.acledDisorderType) or ""
         m.acled_types[str(cls)] = AcledType(type_label, sub_label, disorder)
         key = (norm(type_label), norm(sub_label))
         reverse.setdefault(key, {})[str(cls)] = (_rank(g, cls, sub),)
