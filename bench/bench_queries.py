@@ -1,0 +1,89 @@
+"""Time every library query (queries/*.rq) on a benchmark graph.
+
+    python bench/bench_queries.py bench/data/100k.nq                 # pyoxigraph in memory
+    python bench/bench_queries.py bench/data/100k.nq --store DIR     # on-disk store (loaded once)
+    python bench/bench_queries.py bench/data/10k.nq --rdflib         # + rdflib's in-memory engine
+
+The graphs come from bench/generate.py (another engineer's generator). Each query runs
+with its default parameters; the time is the best of --repeat runs after one warm-up run,
+so it measures the engine, not the first read of the file. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from conflictkg.query import (
+    OxigraphBackend,
+    RdflibBackend,
+    check_syntax,
+    execute,
+    list_queries,
+    load_query,
+)
+
+
+def timed(backend, name: str, repeat: int) -> tuple[float, int]:
+    query = load_query(name)
+    check_syntax(query)
+    best, n = float("inf"), 0
+    for _ in range(repeat + 1):
+        t = time.perf_counter()
+        n = len(execute(backend, query, {}))
+        best = min(best, time.perf_counter() - t)
+    return best, n
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", type=Path, help="an N-Quads file from bench/generate.py")
+    ap.add_argument("--store", type=Path, help="load into (or reuse) an on-disk store here")
+    ap.add_argument("--rdflib", action="store_true", help="also time rdflib's in-memory engine")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", nargs="*", help="only these queries")
+    args = ap.parse_args(argv)
+
+    t = time.perf_counter()
+    if args.store:
+        fresh = not args.store.exists()
+        store = ox.Store(str(args.store))
+        if fresh:
+            store.bulk_load(path=str(args.data), format=ox.RdfFormat.N_QUADS)
+            store.optimize()
+        where = f"on-disk store {args.store}"
+    else:
+        store = ox.Store()
+        store.bulk_load(path=str(args.data), format=ox.RdfFormat.N_QUADS)
+        where = "in-memory store"
+    print(f"loaded {args.data} ({len(store)} quads, {where}) in {time.perf_counter() - t:.1f} s",
+          file=sys.stderr)
+    graph = None
+    if args.rdflib:
+        from rdflib import Dataset
+
+        t = time.perf_counter()
+        graph = Dataset(default_union=True)
+        graph.parse(str(args.data), format="nquads")
+        print(f"rdflib loaded in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+
+    names = args.only or [q.name for q in list_queries()]
+    head = "| query | rows | pyoxigraph (s) |" + (" rdflib (s) |" if graph is not None else "")
+    print(head)
+    print("|---|---:|---:|" + ("---:|" if graph is not None else ""))
+    for name in names:
+        secs, rows = timed(OxigraphBackend(store), name, args.repeat)
+        line = f"| {name} | {rows} | {secs:.3f} |"
+        if graph is not None:
+            rsecs, _ = timed(RdflibBackend(graph), name, 0)
+            line += f" {rsecs:.2f} |"
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""`conflictkg queries` / `conflictkg query` through the real entry point, on an on-disk
+store built from the seeds' gold graph, the exit codes of bad input included."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from conflictkg.cli import main
+
+
+@pytest.fixture(scope="module")
+def store_dir(gold_store, tmp_path_factory):
+    path = tmp_path_factory.mktemp("query-cli") / "store"
+    disk = ox.Store(str(path))
+    disk.bulk_extend(gold_store)
+    disk.flush()
+    del disk
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_queries_lists_titles():
+    result = run("queries")
+    assert result.exit_code == 0, result.output
+    assert "alliances" in result.output and "Coalitions and affiliations" in result.output
+    one = run("queries", "actor-profile")
+    assert one.exit_code == 0, one.output
+    assert "--param actor=" in one.output and "default" in one.output
+    listing = json.loads(run("queries", "--format", "json").output)
+    assert {"name", "title", "description", "params"} <= set(listing[0])
+
+
+def test_query_table_csv_json_tsv(store_dir):
+    table = run("query", "coalitions", "--store", store_dir, "--param", "group=CMA")
+    assert table.exit_code == 0, table.output
+    assert "actor:mnla" in table.output and "(3 rows)" in table.output
+    out = run("query", "coalitions", "--store", store_dir, "-p", "group=Q28877411",
+              "--format", "csv")
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.output)))
+    assert [r["member"] for r in rows] == ["https://w3id.org/conflictkg/id/actor/mlf"]
+    js = run("query", "joint-operations", "--store", store_dir, "-p", "foreign_force=WAGNER",
+             "-f", "json")
+    assert js.exit_code == 0, js.output
+    records = json.loads(js.output)
+    assert len(records) >= 4 and all(isinstance(r["killed"], int) for r in records)
+    tsv = run("query", "actor-timeline", "--store", store_dir, "-p", "actor=JNIM",
+              "-p", "year=2023", "-f", "tsv")
+    assert tsv.exit_code == 0, tsv.output
+    lines = tsv.output.splitlines()
+    assert lines[0].split("\t")[:3] == ["actor", "start", "date"] and len(lines) == 5
+
+
+def test_query_output_file_and_user_query(store_dir, tmp_path):
+    mine = tmp_path / "mine.rq"
+    mine.write_text("# title: Events per report\n# param: report (iri, optional) one report\n"
+                    "PREFIX ckg: <https://w3id.org/conflictkg/ontology#>\n"
+                    "SELECT ?report (COUNT(?e) AS ?events) WHERE { ?e a ckg:Event ; "
+                    "ckg:inReport ?report } GROUP BY ?report ORDER BY ?report\n")
+    out = tmp_path / "out" / "counts.csv"
+    result = run("query", mine, "--store", store_dir, "-f", "csv", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines()[1:] == [
+        "https://w3id.org/conflictkg/id/source/000_b5fb28bacdc11b19,37",
+        "https://w3id.org/conflictkg/id/source/001_1de2b2a600e760d6,38"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "no-such-query"], "unknown query 'no-such-query'"),
+    (["query", "actor-timeline", "-p", "year=2023x"], "'2023x' is not an integer"),
+    (["query", "actor-timeline", "-p", "actor=NOBODY"], "no actor with"),
+    (["query", "actor-timeline", "-p", "colour=red"], "has no parameter 'colour'"),
+    (["query", "actor-timeline", "-p", "actor"], "write KEY=VALUE"),
+])
+def test_bad_input_exits_2(store_dir, args, message):
+    result = run(*args, "--store", store_dir)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_syntax_error_and_missing_store(store_dir, tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# title: Bad\nSELECT ?x WHERE {\n  ?x ?p\n}\n")
+    result = run("query", bad, "--store", store_dir)
+    assert result.exit_code == 2, result.output
+    assert "bad.rq, line" in result.output and "column" in result.output
+    missing = run("query", "alliances", "--store", tmp_path / "nowhere")
+    assert missing.exit_code == 2 and "no store there" in missing.output
+    out = tmp_path / "never.csv"
+    failed = run("query", "actor-timeline", "--store", store_dir, "-p", "year=x", "-o", out)
+    assert failed.exit_code == 2 and not out.exists()
