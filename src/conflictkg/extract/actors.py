@@ -1,0 +1,257 @@
+"""Actors in a sentence: registry aliases (spaCy PhraseMatcher), generic patterns for
+actors the registry has never seen ("unidentified gunmen", "an ethnic militia", "X
+self-defense group", "security forces"), and each mention's role in the sentence
+(agent after "by", partner after "accompanied by", target of "attacked", or none:
+"searching for X", "according to X").
+
+Generic actors are keyed by the report's country: in a Mali report "security forces"
+is the registry's MDSF; in a Nigeria report it is NG_SECURITY_FORCES.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.matcher import PhraseMatcher
+
+from conflictkg.extract.lexicon import lexicon
+from conflictkg.extract.sentences import pipeline
+from conflictkg.facts import ActorRecord
+from conflictkg.registry import Registry, norm
+
+FORCE_NOUN = r"(?:troops|forces|soldiers|fighters|army|military|militiamen|personnel)"
+COORD = re.compile(r"\b(?P<a>[“\"]?[A-Z][\w\-]*[”\"]?) and (?P<b>[“\"]?\w[\w\-]*[”\"]?(?: foreign| allied)?) (?P<n>" + FORCE_NOUN + r")\b")
+ROLE_LABEL = {
+    "ARMY": "armed forces", "SECURITY_FORCES": "security forces", "POLICE": "police",
+    "GENDARMERIE": "gendarmerie", "INTELLIGENCE": "intelligence services", "GOVERNMENT": "government",
+    "COURT": "judiciary", "PRISON": "prison authorities", "ARMED_FORCES": "armed forces",
+}
+GENERIC_KEYS = frozenset({"UNIDENTIFIED", "ISLAMIST_UNSPECIFIED", "ARMED_GROUP", "ETHNIC_MILITIA", "BANDITS"})
+STATE_KINDS = frozenset({"StateForce", "Government", "ForeignForce", "ProGovernmentMilitia", "Judiciary", "State"})
+ARMED_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers", "IslamistArmedGroup", "RebelGroup",
+                         "RebelCoalition", "ProGovernmentMilitia", "EthnicMilitia", "Unidentified"})
+FORCE_TARGET_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers"})
+
+
+@dataclass(slots=True)
+class ActorMention:
+    key: str
+    kind: str
+    start: int  # in sentence
+    end: int
+    text: str
+    role: str = "subject"  # subject, agent, partner, target, none, source
+    registry: bool = False
+    coord: bool = False
+
+
+@dataclass(slots=True)
+class ActorIndex:
+    """Registry aliases as spaCy PhraseMatchers, built once per process and registry."""
+
+    registry: Registry
+    exact: PhraseMatcher
+    folded: PhraseMatcher
+    alias_key: dict[str, str]
+
+    def matches(self, doc) -> list[tuple[int, int, str]]:
+        """(start_char, end_char, key) of every alias in a spaCy Doc."""
+        out = []
+        for matcher in (self.exact, self.folded):
+            for match_id, s, e in matcher(doc):
+                span = doc[s:e]
+                out.append((span.start_char, span.end_char, doc.vocab.strings[match_id]))
+        return out
+
+
+def _variants(alias: str) -> set[str]:
+    out = {alias}
+    out.add(alias.replace('"', "“", 1).replace('"', "”", 1))
+    out.add(alias.replace("'", "’"))
+    out.add(alias.replace("’", "'"))
+    return {v for v in out if v.strip()}
+
+
+@cache
+def actor_index(registry: Registry) -> ActorIndex:
+    nlp = pipeline()
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+    alias_key: dict[str, str] = {}
+    for rec in registry.actors.values():
+        for name in {rec.key, rec.label, *rec.aliases}:
+            if not name or (name == rec.key and "_" in name):
+                continue
+            for v in _variants(name):
+                alias_key.setdefault(norm(v), rec.key)
+                doc = nlp.make_doc(v)
+                # acronyms and one-word names match case-sensitively ("UN", "Platform", "Dozo")
+                if len(doc) == 1 or any(t.is_upper and len(t) > 1 for t in doc):
+                    exact.add(rec.key, [doc])
+                else:
+                    folded.add(rec.key, [doc])
+    return ActorIndex(registry, exact, folded, alias_key)
+
+
+@dataclass(slots=True)
+class _Generic:
+    role: str
+    kind: str
+    rx: re.Pattern
+
+
+@cache
+def generic_patterns(country: str | None) -> tuple[list[_Generic], re.Pattern | None]:
+    lex = lexicon()
+    dems = lex.countries[country].demonyms if country and country in lex.countries else []
+    dem = "(?:" + "|".join(re.escape(d) for d in dems) + ")" if dems else None
+    out = []
+    for role, kind, src in lex.generic_actors:
+        if "{DEM}" in src:
+            if dem is None:
+                continue
+            src = src.replace("{DEM}", dem)
+        out.append(_Generic(role, kind, re.compile(src, re.I)))
+    foreign = []
+    for c in lex.countries.values():
+        if c.iso == country:
+            continue
+        foreign.extend(re.escape(d) for d in c.demonyms)
+    frx = None
+    if foreign:
+        frx = re.compile(r"\b(?P<d>" + "|".join(sorted(foreign, key=len, reverse=True)) + r") (?:armed forces|army|military|soldiers|troops|forces|defense forces|navy|air force|security forces)\b")
+    return out, frx
+
+
+def role_key(role: str, country: str | None) -> str:
+    lex = lexicon()
+    if role.startswith("*"):
+        role = role[1:]
+        return lex.country_roles.get(("*", role), role)
+    if country and (country, role) in lex.country_roles:
+        return lex.country_roles[(country, role)]
+    return f"{country}_{role}" if country else role
+
+
+def record_for(key: str, kind: str, country: str | None, registry: Registry | None) -> ActorRecord | None:
+    """An ActorRecord for a key the registry does not hold."""
+    if registry is not None and key in registry.actors:
+        return None
+    lex = lexicon()
+    if "_" in key and key.split("_", 1)[0] in lex.countries:
+        iso, role = key.split("_", 1)
+        cname = lex.countries[iso].name
+        label = f"{cname} {ROLE_LABEL.get(role, role.lower().replace('_', ' '))}"
+        return ActorRecord(key=key, label=label, kind=kind, country=iso)
+    return ActorRecord(key=key, label=key.replace("_", " ").lower().capitalize(), kind=kind, country=country)
+
+
+def resolve_phrase(phrase: str, country: str | None, registry: Registry | None) -> tuple[str, str] | None:
+    """The actor a short phrase names (registry alias, then generic patterns)."""
+    if registry is not None:
+        key = actor_index(registry).alias_key.get(norm(phrase.replace("“", '"').replace("”", '"')))
+        if key is None:
+            key = actor_index(registry).alias_key.get(norm(phrase))
+        if key is not None:
+            return key, registry.actors[key].kind
+    generic, frx = generic_patterns(country)
+    for g in generic:
+        if g.rx.fullmatch(phrase):
+            return role_key(g.role, country), g.kind
+    if frx is not None:
+        m = frx.fullmatch(phrase)
+        if m:
+            iso = _demonym_iso(m.group("d"))
+            if iso:
+                return f"{iso}_ARMED_FORCES", "ForeignForce"
+    return None
+
+
+@cache
+def _demonym_map() -> dict[str, str]:
+    out = {}
+    for c in lexicon().countries.values():
+        for d in c.demonyms:
+            out.setdefault(d.lower(), c.iso)
+    return out
+
+
+def _demonym_iso(dem: str) -> str | None:
+    return _demonym_map().get(dem.lower())
+
+
+def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], country: str | None,
+                registry: Registry | None) -> list[ActorMention]:
+    """Every actor mention in one sentence, longest first, with its role."""
+    cands: list[ActorMention] = []
+    # coordinated force nouns: "Government and French troops", "Malian and “white” foreign soldiers"
+    for m in COORD.finditer(text):
+        noun = m.group("n")
+        a = resolve_phrase(f"{m.group('a')} {noun}", country, registry)
+        b_word = m.group("b").replace(" foreign", "").replace(" allied", "")
+        b = None
+        for n2 in (noun, "fighters", "forces", "soldiers"):
+            b = resolve_phrase(f"{b_word} {n2}", country, registry)
+            if b:
+                break
+        if a and b:
+            cands.append(ActorMention(a[0], a[1], m.start("a"), m.end("a"), m.group("a"), registry=_in_reg(a[0], registry)))
+            cands.append(ActorMention(b[0], b[1], m.start("b"), m.end(), text[m.start("b"):m.end()], registry=_in_reg(b[0], registry), coord=True))
+    for s, e, key in alias_hits:
+        s, e = s - offset, e - offset
+        if s < 0 or e > len(text):
+            continue
+        rec = registry.actors.get(key) if registry is not None else None
+        if rec is None:
+            continue
+        if rec.country and country and rec.country != country and text[s:e] == text[s:e].lower():
+            continue  # another country's generic alias ("defense and security forces")
+        cands.append(ActorMention(key, rec.kind, s, e, text[s:e], registry=True))
+    generic, frx = generic_patterns(country)
+    for g in generic:
+        for m in g.rx.finditer(text):
+            key = role_key(g.role, country)
+            if g.role.endswith("ETHNIC_MILITIA"):
+                sd = re.match(r"(?P<w>[A-Z]\w+) self-defen[cs]e", m.group())
+                if sd:
+                    key = f"{norm(sd.group('w')).upper()}_SELF_DEFENSE"
+                    if registry is not None:
+                        hit = resolve_phrase(f"{sd.group('w')} self-defense groups", country, registry)
+                        if hit:
+                            key = hit[0]
+            cands.append(ActorMention(key, g.kind, m.start(), m.end(), m.group(), registry=_in_reg(key, registry)))
+    if frx is not None:
+        for m in frx.finditer(text):
+            iso = _demonym_iso(m.group("d"))
+            if iso:
+                cands.append(ActorMention(f"{iso}_ARMED_FORCES", "ForeignForce", m.start(), m.end(), m.group()))
+    # keep the longest non-overlapping mentions (coordination pieces first)
+    kept: list[ActorMention] = []
+    for c in sorted(cands, key=lambda c: (not c.coord, -(c.end - c.start), not c.registry, c.start)):
+        if any(c.start < k.end and k.start < c.end for k in kept):
+            continue
+        kept.append(c)
+    kept.sort(key=lambda c: c.start)
+    for c in kept:
+        c.role = _role(text, c)
+        # a suspected militant is not an agent: "suspected extremists"
+        if re.search(r"\bsuspected\s+$", text[max(0, c.start - 12):c.start], re.I):
+            c.role = "none"
+    return kept
+
+
+def _in_reg(key: str, registry: Registry | None) -> bool:
+    return registry is not None and key in registry.actors
+
+
+def _role(text: str, c: ActorMention) -> str:
+    before = text[max(0, c.start - 80):c.start]
+    after = text[c.end:c.end + 40]
+    for where, role, rx in lexicon().roles:
+        if where == "before" and rx.search(before):
+            return role
+        if where == "after" and rx.search(after):
+            return role
+    return "subject"

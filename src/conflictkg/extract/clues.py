@@ -1,0 +1,186 @@
+"""What one sentence (or one clause of it) says: its dates, triggers, actors and their
+roles, places, victim counts and attribution. The coreference stage (`incidents`)
+decides which clues belong to which incident."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from conflictkg.extract.actors import ActorMention, find_actors
+from conflictkg.extract.counts import Count, find_counts, killed_total, singular_death
+from conflictkg.extract.dates import DateMention, find_dates
+from conflictkg.extract.places import PlaceFinding, find_places
+from conflictkg.extract.sentences import Sentence
+from conflictkg.extract.triggers import Trigger, attribution_of, find_triggers
+from conflictkg.registry import Registry
+
+FOLLOW_UP = re.compile(
+    r"\b(?:bodies|body of|whereabouts|remain(?:s|ed)? unknown|the remaining|those (?:arrested|taken|abducted|detained)|"
+    r"the arrested|(?:his|her|their) (?:case|release|arrest|detention|trial|body|bodies|remains)|"
+    r"following (?:his|her|their) (?:release|arrest|detention)|attributed the (?:deaths|killings|attack|abduction)|"
+    r"the same (?:protests|attack|incident|raid|demonstrations)|went on to report|claimed responsibility for the)\b", re.I)
+OVERRIDE = re.compile(r"\b(?:concluded|found|determined|established|confirmed) that\b|\battributed (?:the \w+ )?to\b", re.I)
+SUB_EVENT = re.compile(r"\b(?:following|after|in response to|in retaliation for) an? (?:\w+ )?(?:attack|ambush|raid|assault)\b|\baccusing (?!him\b|her\b|them\b)", re.I)
+CLAUSE_DATE = re.compile(r"(?:,|;) (?:and )?(?:on|in) (?=(?:January|February|March|April|May|June|July|August|September|October|November|December) \d)")
+REPORTING = re.compile(r"\b(?:claimed|announced|reported|said|confirmed|stated)\b", re.I)
+IED_HIT = re.compile(r"\b(?:struck|hit|ran over|drove over|triggered)\b", re.I)
+PASSIVE_KILL = re.compile(r"\b(?:were|was|been) (?:\w+ly )?(?:killed|shot dead|executed|wounded|injured|murdered|abducted|kidnapped|arrested)\b|\bdied\b", re.I)
+REPRISAL = re.compile(r"\b(?:reprisal|retaliat\w*)\b", re.I)
+CLASH = re.compile(r"\b(?:clash(?:es)?|fighting|battle|confrontation|fought) between\b", re.I)
+VIOLENT = frozenset({"KILL", "ATTACK", "AttackOnForces", "ArmedClash", "ExplosiveDevice", "Attack"})
+JUDICIAL_SPLIT = frozenset({"ArbitraryArrest", "Sentencing"})
+NO_PERP_TYPES = frozenset({"Investigation", "Protest", "Release", "ForcedDisplacement", "EnforcedDisappearance"})
+
+
+@dataclass(slots=True)
+class Clues:
+    sent: Sentence
+    text: str  # the clause's text
+    offset: int  # where the clause starts in the sentence
+    dates: list[DateMention]
+    event_date: DateMention | None
+    ref_date: DateMention | None
+    relative: DateMention | None
+    triggers: list[Trigger]
+    actors: list[ActorMention]
+    places: PlaceFinding
+    counts: list[Count]
+    killed: int | None
+    killed_q: str | None
+    attribution: str | None
+    perps: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    override: list[str] = field(default_factory=list)
+    follow_up: bool = False
+    sub_event: bool = False  # a clause split off "following an attack on ..."
+    background: bool = False
+
+    @property
+    def types(self) -> list[str]:
+        seen: list[str] = []
+        for t in self.triggers:
+            if t.type not in seen:
+                seen.append(t.type)
+        return seen
+
+    @property
+    def additive(self) -> bool:
+        return any(c.additive for c in self.counts if c.harm == "killed")
+
+
+def clause_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Split a sentence into clauses that tell separate acts: "on March 19, ... and on
+    April 6, another ..." and "following an attack on X by Y" / "accusing X of killing"."""
+    cuts = [0]
+    for m in CLAUSE_DATE.finditer(text):
+        if m.start() > 15:
+            cuts.append(m.start() + 2)
+    spans = [(a, b, False) for a, b in zip(cuts, cuts[1:] + [len(text)], strict=False)]
+    out = []
+    for a, b, _ in spans:
+        m = SUB_EVENT.search(text, a, b)
+        if m and m.start() - a > 10:
+            out.append((a, m.start(), False))
+            out.append((m.start(), b, True))
+        else:
+            out.append((a, b, False))
+    return out
+
+
+def read_clause(sent: Sentence, a: int, b: int, sub: bool, covers: int, registry: Registry | None,
+                country: str | None, alias_hits) -> Clues:
+    text = sent.text[a:b]
+    dates = find_dates(text, covers)
+    triggers = find_triggers(text)
+    # a trigger that names another, referenced act ("following the March 2019 attack") is not told here
+    refs = [d for d in dates if d.kind in ("ref", "publication", "status")]
+    triggers = [t for t in triggers if not any(0 <= t.start - d.end <= 12 for d in refs)]
+    actors = find_actors(text, sent.start + a, alias_hits, country, registry)
+    places = find_places(text, registry, country, [(x.start, x.end) for x in actors])
+    counts = find_counts(text)
+    killed, kq = killed_total(counts)
+    if killed is None and singular_death(text):
+        killed, kq = 1, "exact"
+    event_date = _event_date(text, dates, triggers)
+    ref = next((d for d in dates if d.kind == "ref"), None)
+    rel = next((d for d in dates if d.kind == "relative"), None)
+    c = Clues(sent, text, a, dates, event_date, ref, rel, triggers, actors, places, counts, killed, kq,
+              attribution_of(text))
+    c.follow_up = bool(FOLLOW_UP.search(text))
+    c.sub_event = sub
+    if event_date is not None and event_date.value and event_date.year < covers and not event_date.generic:
+        c.background = True
+    _roles(c)
+    return c
+
+
+def _event_date(text: str, dates: list[DateMention], triggers: list[Trigger]) -> DateMention | None:
+    events = [d for d in dates if d.kind == "event" and not d.generic]
+    attrs = [d for d in dates if d.kind == "attr"]
+    for d in attrs:
+        # "JNIM claimed responsibility for an April 18 attack": the attack's own date
+        after_trigger = any(0 <= t.start - d.end <= 14 for t in triggers)
+        if after_trigger and (not events or REPORTING.search(text, events[0].end, d.start)):
+            return d
+    if events:
+        return events[0]
+    generic = [d for d in dates if d.kind == "event" and d.generic]
+    if generic:
+        return generic[0]
+    for d in attrs:
+        if re.match(r"^\s*(?:response|statement|announcement|letter|decision|order|decree)\b", text[d.end:], re.I):
+            return d
+    return None
+
+
+def _roles(c: Clues) -> None:
+    """Who did it (perpetrators), with whom (partners), to whom (targets)."""
+    acts = c.actors
+    # a list continues the role of its head: "by the National Gendarmerie, National Police, and FORSAT"
+    for i in range(1, len(acts)):
+        gap = c.text[acts[i - 1].end:acts[i].start]
+        if acts[i - 1].role != "subject" and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|, and|or|as well as|,? along with)?\s*(?:the\s+)?", gap):
+            if acts[i].role == "subject":
+                acts[i].role = acts[i - 1].role
+    first = next((t for t in c.triggers if t.type not in ("Protest",)), c.triggers[0] if c.triggers else None)
+    ied = next((t for t in c.triggers if t.type == "ExplosiveDevice"), None)
+    agents = [a for a in acts if a.role == "agent"]
+    ov = OVERRIDE.search(c.text)
+    if ov:
+        after = [a for a in acts if a.start >= ov.end() and a.role in ("subject", "agent")]
+        c.override = _keys(after)
+    if agents:
+        c.perps = _keys(agents)
+    elif first is not None:
+        subj = [a for a in acts if a.role == "subject" and a.start < first.start]
+        if ied is not None and subj and IED_HIT.search(c.text, subj[-1].end, ied.start):
+            c.targets += _keys(subj)
+            subj = []
+        elif subj and PASSIVE_KILL.search(c.text, subj[-1].end, min(len(c.text), subj[-1].end + 80)) and not re.search(r"\bby\b", c.text[subj[-1].end:]):
+            if any(a.kind in ("StateForce", "ForeignForce", "Peacekeepers") for a in subj):
+                c.targets += _keys(subj)
+                subj = []
+        c.perps = _keys(subj)
+        if not c.perps:
+            later = [a for a in acts if a.role == "subject" and a.start >= first.start]
+            # "remained in captivity with terrorist groups": the holder
+            if later and re.search(r"\b(?:captivity|custody|held) (?:with|by)\b", c.text):
+                c.perps = _keys(later)
+    if CLASH.search(c.text):
+        side = [a for a in acts if a.role in ("subject", "agent") and a.kind != "Civilian"]
+        if len(side) >= 2:
+            c.perps = _keys(side)
+            c.targets = _keys(side)
+    c.targets += [k for k in _keys([a for a in acts if a.role == "target"]) if k not in c.targets]
+    c.partners = _keys([a for a in acts if a.role == "partner"])
+    c.perps = [k for k in c.perps if k not in c.partners]
+
+
+def _keys(acts: list[ActorMention]) -> list[str]:
+    out: list[str] = []
+    for a in acts:
+        if a.key not in out:
+            out.append(a.key)
+    return out

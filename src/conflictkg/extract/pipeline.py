@@ -1,0 +1,190 @@
+"""The extraction pipeline: report -> sentences -> clues -> incidents -> events and relations.
+
+Cheap first: a paragraph is read closely only when a regular expression finds a trigger
+word or a relation cue in it; spaCy (blank English + sentencizer + PhraseMatcher) is built
+once per process. A sentence that cannot be read is skipped and counted, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from conflictkg.extract.actors import actor_index, record_for
+from conflictkg.extract.clues import Clues, clause_spans, read_clause
+from conflictkg.extract.incidents import group_paragraph, merge_retellings, number, state_kinds, to_events
+from conflictkg.extract.lexicon import lexicon
+from conflictkg.extract.relations import RELATION_CUE, find_relations
+from conflictkg.extract.sentences import count_sentences, paragraphs, pipeline, split_docs
+from conflictkg.facts import ActorRecord, Event, ExtractionResult, ExtractionStats, Relation
+from conflictkg.registry import Registry, load_registry
+from conflictkg.reports import Report
+
+log = logging.getLogger(__name__)
+DATE_HINT = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d|the year)\b")
+
+
+def report_country(report: Report) -> str | None:
+    """The report's ISO country: its metadata, else a country named in its title or file name."""
+    if report.meta.country:
+        return report.meta.country.upper()
+    lex = lexicon()
+    title = report.meta.title or ""
+    if ":" in title:
+        title = title.rsplit(":", 1)[1]
+    stem = Path(report.doc).stem
+    slug = re.sub(r"^\d{4}-", "", stem).replace("-", " ").replace("_", " ").lower()
+    for cand in (title.strip().lower(), slug):
+        if cand in lex.country_by_name:
+            return lex.country_by_name[cand]
+    names = sorted(lex.country_by_name, key=len, reverse=True)
+    for cand in (title.lower(), slug):
+        for n in names:
+            if len(n) > 3 and re.search(rf"\b{re.escape(n)}\b", cand):
+                return lex.country_by_name[n]
+    return None
+
+
+def extract_report(report: Report, registry: Registry | None = None) -> ExtractionResult:
+    """Events and relations one report states, each with the offsets of its evidence."""
+    registry = registry if registry is not None else load_registry()
+    lex = lexicon()
+    nlp = pipeline()
+    index = actor_index(registry)
+    country = report_country(report)
+    covers = report.meta.covers
+    stats = ExtractionStats(reports=1)
+    text = report.text
+    paras = paragraphs(text)
+    chosen: list[tuple[int, int, int]] = []
+    for n, (s, e) in enumerate(paras):
+        chunk = text[s:e]
+        if (lex.trigger_any.search(chunk) and DATE_HINT.search(chunk)) or RELATION_CUE.search(chunk):
+            chosen.append((s, e, n))
+        else:
+            stats.sentences += count_sentences(chunk)
+    docs = nlp.pipe(text[s:e] for s, e, _ in chosen)
+    kinds: dict[str, str] = {k: a.kind for k, a in registry.actors.items()}
+    state_kinds(kinds)
+    incidents_all = []
+    relations: list[Relation] = []
+    actors: dict[str, ActorRecord] = {}
+    last_place: list = []
+    sent_index = 0
+    for doc, (s, _e, n) in zip(docs, chosen, strict=True):
+        hits = [(a + s, b + s, key) for a, b, key in index.matches(doc)]
+        clauses: list[Clues] = []
+        for sent in split_docs([(doc, s, n)], sent_index):
+            sent_index = sent.index + 1
+            stats.sentences += 1
+            try:
+                has_trig = lex.trigger_any.search(sent.text) is not None
+                if has_trig or RELATION_CUE.search(sent.text):
+                    for a, b, sub in clause_spans(sent.text):
+                        c = read_clause(sent, a, b, sub, covers, registry, country, hits)
+                        for m in c.actors:
+                            kinds.setdefault(m.key, m.kind)
+                            rec = record_for(m.key, m.kind, country, registry)
+                            if rec is not None and m.key not in actors:
+                                actors[m.key] = rec
+                        if has_trig:
+                            clauses.append(c)
+                        if RELATION_CUE.search(c.text):
+                            relations.extend(find_relations(c, report.doc, registry, country))
+            except Exception as exc:  # noqa: BLE001 - one unreadable sentence must not stop a corpus run
+                stats.skipped += 1
+                log.debug("%s: skipped sentence %d: %s", report.doc, sent.index, exc)
+        try:
+            incs = group_paragraph(clauses, covers, last_place)
+        except Exception as exc:  # noqa: BLE001
+            stats.skipped += len(clauses)
+            log.debug("%s: skipped paragraph %d: %s", report.doc, n, exc)
+            continue
+        for inc in incs:
+            if inc.location:
+                last_place.append((inc.location, inc.admin1))
+        incidents_all.extend(incs)
+    state_kinds(kinds)
+    events = to_events(incidents_all, report.doc, kinds)
+    events = merge_retellings(events)
+    number(events, Path(report.doc).stem)
+    for ev in events:
+        ev.country = country
+    relations = _dedupe(relations + _event_relations(events, kinds))
+    used = {k for ev in events for k in (*ev.perpetrators, *ev.targets, *ev.partners)}
+    used |= {k for r in relations for k in (r.subject, r.object)}
+    actors = {k: v for k, v in actors.items() if k in used}
+    stats.events = len(events)
+    stats.relations = len(relations)
+    return ExtractionResult(events=events, relations=relations, actors=actors, stats=stats)
+
+
+def _event_relations(events: list[Event], kinds: dict[str, str]) -> list[Relation]:
+    """Relations an event states: co-perpetrators "along with" / "accompanied by" operate
+    together; a stated attacker of a stated armed target fought against it."""
+    from conflictkg.extract.relations import event_relations
+
+    out: list[Relation] = []
+    for ev in events:
+        out.extend(event_relations(ev, kinds))
+    return out
+
+
+def _dedupe(rels: list[Relation]) -> list[Relation]:
+    from conflictkg.facts import SYMMETRIC_RELATIONS
+
+    seen: set = set()
+    out = []
+    for r in rels:
+        if r.subject == r.object or "UNIDENTIFIED" in (r.subject, r.object):
+            continue
+        key = (r.doc, *sorted((r.subject, r.object)), r.relation) if r.relation in SYMMETRIC_RELATIONS \
+            else (r.doc, r.subject, r.relation, r.object)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out
+
+
+def _one(args: tuple[Report, tuple[Path, ...]]) -> ExtractionResult:
+    report, extra = args
+    return extract_report(report, load_registry(extra) if extra else load_registry())
+
+
+def _combine(results: Iterable[ExtractionResult]) -> ExtractionResult:
+    out = ExtractionResult()
+    for r in results:
+        out.events.extend(r.events)
+        out.relations.extend(r.relations)
+        for k, v in r.actors.items():
+            out.actors.setdefault(k, v)
+        for f in ("reports", "sentences", "events", "relations", "skipped"):
+            setattr(out.stats, f, getattr(out.stats, f) + getattr(r.stats, f))
+    return out
+
+
+def iter_extract(reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1,
+                 chunksize: int = 2) -> Iterator[ExtractionResult]:
+    """One result per report, in input order; `workers` > 1 uses a process pool."""
+    if workers <= 1:
+        registry = registry if registry is not None else load_registry()
+        for r in reports:
+            yield extract_report(r, registry)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_one, ((r, ()) for r in reports), chunksize=chunksize)
+
+
+def extract(reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1,
+            progress: bool = False) -> ExtractionResult:
+    """Extract many reports; results in input order, deterministic (same input, same ids)."""
+    it = iter_extract(reports, registry, workers=workers)
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(it, desc="extract", unit="report", file=__import__("sys").stderr)
+    return _combine(it)
