@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from conflictkg.errors import BadInput
-from conflictkg.facts import ExtractionResult, read_events, read_relations, write_jsonl
+from conflictkg.facts import Event, ExtractionResult, Relation, read_jsonl, write_jsonl
 from conflictkg.graph.build import registry_quads, report_quads
 from conflictkg.io import atomic_output, atomic_write_text
 from conflictkg.registry import Registry, load_registry
@@ -86,8 +86,20 @@ def read_reports(paths: Sequence[Path], progress: bool = False) -> list[Report]:
 def facts_from_files(events: Sequence[Path], relations: Sequence[Path] = ()) -> ExtractionResult:
     """Facts already extracted (or annotated by hand), as JSON Lines in the extractor's
     format: `conflictkg build --facts events.jsonl --relations relations.jsonl`."""
-    evs = [e for p in events for e in read_events(Path(p))]
-    rels = [r for p in relations for r in read_relations(Path(p))]
+    def rows(path: Path, cls, key: str) -> list:
+        out = []
+        for n, obj in enumerate(read_jsonl(Path(path)), 1):
+            if not isinstance(obj, dict) or key not in obj:
+                continue  # other record kinds may share the file
+            try:
+                out.append(cls.from_json(obj))
+            except (TypeError, ValueError, KeyError) as exc:
+                raise BadInput(f"{path}: record {n}: not a valid {cls.__name__.lower()}: {exc}") \
+                    from exc
+        return out
+
+    evs = [e for p in events for e in rows(p, Event, "types")]
+    rels = [r for p in relations for r in rows(p, Relation, "relation")]
     return ExtractionResult(events=evs, relations=rels)
 
 
