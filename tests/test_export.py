@@ -1,0 +1,122 @@
+"""`conflictkg export`: every format re-loads with the store's counts, sorted and stable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from conflictkg.cli import main
+from conflictkg.export import formats
+from conflictkg.export.rdf import CONTEXT_FILE, make_context
+from conflictkg.paths import ontology_dir
+from conflictkg.pipeline import build, facts_from_files
+from conflictkg.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT.parent / "shared" / "eval" / "gold"
+RDF_FORMATS = ("ttl", "trig", "nt", "nq", "jsonld")
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    if not GOLD.exists():
+        pytest.skip("shared/eval/gold is not beside the checkout")
+    tmp = tmp_path_factory.mktemp("export")
+    facts = facts_from_files(sorted(GOLD.glob("0*.jsonl")), [GOLD / "relations.jsonl"])
+    build([ROOT / "seeds"], tmp / "store", None, workers=1, validate=False, reason=True,
+          facts=facts)
+    return tmp / "store"
+
+
+@pytest.fixture(scope="module")
+def counts(store_dir) -> tuple[int, int]:
+    """(quads, distinct triples) in the store."""
+    store = open_store(store_dir)
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    return len(quads), len({(q.subject, q.predicate, q.object) for q in quads})
+
+
+@pytest.fixture(scope="module")
+def exported(store_dir, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("files")
+    paths = {}
+    for fmt in RDF_FORMATS:
+        path = out / f"kg.{fmt}"
+        result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(path),
+                                           "--store", str(store_dir)])
+        assert result.exit_code == 0, result.output
+        paths[fmt] = path
+    return paths
+
+
+def test_rdf_formats_registered() -> None:
+    assert set(RDF_FORMATS) <= set(formats())
+
+
+def test_turtle_reloads_with_same_count(exported, counts) -> None:
+    _, triples = counts
+    g = rdflib.Graph().parse(exported["ttl"], format="turtle")
+    assert len(g) == triples
+    store = ox.Store()
+    store.load(path=str(exported["ttl"]), format=ox.RdfFormat.TURTLE)
+    assert len(store) == triples
+    text = exported["ttl"].read_text()
+    assert "@prefix actor: <https://w3id.org/conflictkg/id/actor/> ." in text
+    assert "actor:fama " in text
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq"])
+def test_quad_formats_keep_graphs(exported, counts, fmt) -> None:
+    quads, _ = counts
+    store = ox.Store()
+    store.load(path=str(exported[fmt]), format=ox.RdfFormat.from_extension(fmt))
+    assert len(store) == quads
+    ds = rdflib.Dataset().parse(exported[fmt], format="trig" if fmt == "trig" else "nquads")
+    assert sum(len(g) for g in ds.graphs()) == quads
+
+
+def test_ntriples_sorted_lines(exported, counts) -> None:
+    lines = exported["nt"].read_text().splitlines()
+    assert len(lines) == counts[1]
+    assert lines == sorted(lines)
+    nq = exported["nq"].read_text().splitlines()
+    assert nq == sorted(nq)
+
+
+def test_jsonld_round_trip(exported, counts) -> None:
+    quads, _ = counts
+    ds = rdflib.Dataset().parse(exported["jsonld"], format="json-ld")
+    assert sum(len(g) for g in ds.graphs()) == quads
+    parsed = list(ox.parse(path=str(exported["jsonld"]), format=ox.RdfFormat.JSON_LD))
+    assert len(set(parsed)) == quads
+    doc = json.loads(exported["jsonld"].read_text())
+    assert doc["@context"] == make_context()["@context"]
+
+
+def test_context_file_is_current() -> None:
+    """ontology/context.jsonld is made from the ontology: regenerate it with
+    `python -c 'from conflictkg.export.rdf import write_context_file; write_context_file()'`."""
+    on_disk = json.loads((ontology_dir() / CONTEXT_FILE).read_text())
+    assert on_disk == make_context(), "ontology/context.jsonld is stale"
+
+
+def test_export_is_stable_and_stdout(store_dir, exported) -> None:
+    result = CliRunner().invoke(main, ["export", "--format", "trig", "--store", str(store_dir)])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == exported["trig"].read_bytes()
+
+
+def test_export_bad_store(tmp_path) -> None:
+    out = tmp_path / "kg.ttl"
+    result = CliRunner().invoke(main, ["export", "--format", "ttl", "-o", str(out), "--store",
+                                       str(tmp_path / "nostore")])
+    assert result.exit_code == 2
+    assert "nostore" in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    unknown = CliRunner().invoke(main, ["export", "--format", "rdfxml"])
+    assert unknown.exit_code == 2
