@@ -43,11 +43,18 @@ XSD_ = PREFIXES["xsd"]
 OA_ = PREFIXES["oa"]
 _N = ox.NamedNode
 
-# Datatypes outside the OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps):
-# dates become dateTimes, the others are left out of the reasoner's copy.
+# The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps): HermiT reads only
+# these. Dates become dateTimes; literals of any other type (geo:wktLiteral, xsd:gYear) are left
+# out of the reasoner's copy: no class or disjointness depends on them.
 _TO_DATETIME = {XSD_ + "date"}
-_DROP_DATATYPES = {XSD_ + t for t in ("gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay",
-                                       "time", "duration", "dayTimeDuration", "yearMonthDuration")}
+_OWL2_DATATYPES = {XSD_ + t for t in (
+    "decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger",
+    "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte", "double", "float", "string", "normalizedString", "token",
+    "language", "Name", "NCName", "NMTOKEN", "boolean", "hexBinary", "base64Binary", "anyURI",
+    "dateTime", "dateTimeStamp")} | {
+    PREFIXES["rdf"] + t for t in ("PlainLiteral", "XMLLiteral", "langString")} | {
+    OWL_ + "real", OWL_ + "rational", RDFS_ + "Literal"}
 _DATETIME = _N(XSD_ + "dateTime")
 
 # Predicates of the evidence layer: Web Annotation plumbing, selectors and quotes. They add
@@ -308,14 +315,12 @@ class ConsistencyReport:
 
 
 def _reasoner_term(term: ox.Term) -> ox.Term | None:
-    """The term as HermiT can read it: xsd:date -> xsd:dateTime; other non-OWL-2 types dropped."""
+    """The term as HermiT can read it: xsd:date -> xsd:dateTime; None for other non-OWL-2 types."""
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
         if dt in _TO_DATETIME:
             return ox.Literal(term.value[:10] + "T00:00:00", datatype=_DATETIME)
-        if dt in _DROP_DATATYPES:
-            return None
-        return term
+        return term if dt in _OWL2_DATATYPES else None
     if isinstance(term, ox.NamedNode) and term.value in _TO_DATETIME:
         return _DATETIME
     return term
