@@ -21,11 +21,14 @@ FOLLOW_UP = re.compile(
     r"following (?:his|her|their) (?:release|arrest|detention)|attributed the (?:deaths|killings|attack|abduction)|"
     r"the same (?:protests|attack|incident|raid|demonstrations)|went on to report|claimed responsibility for the)\b", re.I)
 OVERRIDE = re.compile(r"\b(?:concluded|found|determined|established|confirmed) that\b|\battributed (?:the \w+ )?to\b", re.I)
-SUB_EVENT = re.compile(r"\b(?:following|after|in response to|in retaliation for) an? (?:\w+ )?(?:attack|ambush|raid|assault)\b|\baccusing (?!him\b|her\b|them\b)", re.I)
-CLAUSE_DATE = re.compile(r"(?:,|;) (?:and )?(?:on|in) (?=(?:January|February|March|April|May|June|July|August|September|October|November|December) \d)")
+SUB_EVENT = re.compile(r"\b(?:following|after|in response to|in retaliation for) an? (?:\w+ )?(?:attack|ambush|raid|assault)\b|\baccusing (?!him\b|her\b|them\b)|\b(?:prompting|sparking|triggering) (?:\w+ )?(?:protests|demonstrations|riots|clashes)\b", re.I)
+CLAUSE_DATE = re.compile(r"(?:,|;) (?:and )?(?:on|in) (?=(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b(?!,? \d{4}\b(?! )))")
+DEFINITE_REF = re.compile(r"\b(?:after|following|since|before|prior to|into|regarding|about|over|for|of|on|in connection with) (?:the|these|those|this) (?:\w+ ){0,2}$", re.I)
+AGENT_OK = re.compile(r"\b\w+ed\b|\b(?:held|taken|done|led|shot|beaten|hit|struck|caught|seen)\b", re.I)
 REPORTING = re.compile(r"\b(?:claimed|announced|reported|said|confirmed|stated)\b", re.I)
 IED_HIT = re.compile(r"\b(?:struck|hit|ran over|drove over|triggered)\b", re.I)
 PASSIVE_KILL = re.compile(r"\b(?:were|was|been) (?:\w+ly )?(?:killed|shot dead|executed|wounded|injured|murdered|abducted|kidnapped|arrested)\b|\bdied\b", re.I)
+PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is)\s+(?:\w+ly\s+)?$|\b(?:\w+ )?(?:who|which) $", re.I)
 REPRISAL = re.compile(r"\b(?:reprisal|retaliat\w*)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es)?|fighting|battle|confrontation|fought) between\b", re.I)
 VIOLENT = frozenset({"KILL", "ATTACK", "AttackOnForces", "ArmedClash", "ExplosiveDevice", "Attack"})
@@ -66,6 +69,10 @@ class Clues:
         return seen
 
     @property
+    def first_type(self) -> str | None:
+        return self.triggers[0].type if self.triggers else None
+
+    @property
     def additive(self) -> bool:
         return any(c.additive for c in self.counts if c.harm == "killed")
 
@@ -95,8 +102,9 @@ def read_clause(sent: Sentence, a: int, b: int, sub: bool, covers: int, registry
     dates = find_dates(text, covers)
     triggers = find_triggers(text)
     # a trigger that names another, referenced act ("following the March 2019 attack") is not told here
-    refs = [d for d in dates if d.kind in ("ref", "publication", "status")]
-    triggers = [t for t in triggers if not any(0 <= t.start - d.end <= 12 for d in refs)]
+    refs = [d for d in dates if d.kind in ("ref", "publication")]
+    triggers = [t for t in triggers if not any(0 <= t.start - d.end <= 12 for d in refs)
+                and not DEFINITE_REF.search(text[max(0, t.start - 40):t.start])]
     actors = find_actors(text, sent.start + a, alias_hits, country, registry)
     places = find_places(text, registry, country, [(x.start, x.end) for x in actors])
     counts = find_counts(text)
@@ -146,6 +154,14 @@ def _roles(c: Clues) -> None:
                 acts[i].role = acts[i - 1].role
     first = next((t for t in c.triggers if t.type not in ("Protest",)), c.triggers[0] if c.triggers else None)
     ied = next((t for t in c.triggers if t.type == "ExplosiveDevice"), None)
+    for a in acts:
+        # "by X" names an agent only after an act: "arrested by", "claimed by", not "abuses by"
+        if a.role == "agent":
+            before = c.text[max(0, a.start - 70):a.start]
+            by = before.rfind(" by ")
+            lead = before[:by] if by >= 0 else before
+            if not (AGENT_OK.search(lead[-50:]) or any(t.end <= a.start and a.start - t.end < 70 for t in c.triggers)):
+                a.role = "none"
     agents = [a for a in acts if a.role == "agent"]
     ov = OVERRIDE.search(c.text)
     if ov:
@@ -153,12 +169,15 @@ def _roles(c: Clues) -> None:
         c.override = _keys(after)
     if agents:
         c.perps = _keys(agents)
-    elif first is not None:
+    elif first is None:
+        # a sentence that sets the scene ("ISGS fighters came to Konga"): its actors act next
+        c.perps = _keys([a for a in acts if a.role == "subject"])
+    else:
         subj = [a for a in acts if a.role == "subject" and a.start < first.start]
         if ied is not None and subj and IED_HIT.search(c.text, subj[-1].end, ied.start):
             c.targets += _keys(subj)
             subj = []
-        elif subj and PASSIVE_KILL.search(c.text, subj[-1].end, min(len(c.text), subj[-1].end + 80)) and not re.search(r"\bby\b", c.text[subj[-1].end:]):
+        elif subj and PASSIVE_BEFORE.search(c.text[:first.start]) and not re.search(r"\bby\b", c.text[subj[-1].end:]):
             if any(a.kind in ("StateForce", "ForeignForce", "Peacekeepers") for a in subj):
                 c.targets += _keys(subj)
                 subj = []

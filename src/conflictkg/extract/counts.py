@@ -23,6 +23,7 @@ QMAP = {"at least": "at_least", "more than": "more_than", "over": "more_than", "
         "almost": "about", "about": "about", "approximately": "about", "around": "about",
         "roughly": "about", "some": "about", "an estimated": "about", "up to": "up_to",
         "as many as": "up_to", "fewer than": "up_to", "a total of": "exact"}
+WHOM_KILLED = re.compile(r"^\s*,?\s*(?:whom|who) (?:they |were |had been )?(?:\w+ly )?(?:executed|killed|shot|murdered)", re.I)
 ADDITIVE = re.compile(r"\b(?:other|others|more|additional|another|further|also)\b", re.I)
 
 
@@ -74,7 +75,7 @@ def _rx() -> _Rx:
 def _harm_near(text: str, start: int, end: int) -> str | None:
     lex = lexicon()
     after = text[end:end + 60]
-    m = re.match(r"^[\s,]*(?:\([^)]*\)[\s,]*)?(?:(?:were|was|had been|have been|been|are|is|later|also|reportedly|allegedly|forcibly|subsequently|summarily|more|others?|all)\s+){0,3}", after)
+    m = re.match(r"^\s*(?:\([^)]*\)\s*)?(?:(?:were|was|had been|have been|been|are|is|later|also|reportedly|allegedly|forcibly|subsequently|summarily|more|others?|all)\s+){0,3}", after)
     rest = after[m.end():] if m else after
     h = lex.harm_any.match(rest)
     if h:
@@ -89,9 +90,9 @@ def _harm_near(text: str, start: int, end: int) -> str | None:
     more = text[end:end + 90]
     stop = re.search(r"\d|[;:]", more)
     window = more[:stop.start()] if stop else more
-    h = re.search(r"\b(?:were|was|been)\s+(?:\w+ly\s+)?(?P<w>\w+)", window)
+    h = re.search(r"\b(?:were|was|been)\b", window)
     if h:
-        hm = lex.harm_any.match(h.group("w"))
+        hm = lex.harm_any.search(window, h.end())
         if hm:
             return harm_of(hm)
     return None
@@ -113,6 +114,8 @@ def find_counts(text: str) -> list[Count]:
         add = bool(m.group("more")) or (m.group("q") or "").lower() in ("another", "an additional", "a further")
         out.append(Count(m.start(), m.end(), None if vague else val, qual, cat, harm, sub, add))
         taken.append(m.span())
+        if harm != "killed" and WHOM_KILLED.match(text[m.end():m.end() + 60]):
+            out.append(Count(m.start(), m.end(), None if vague else val, qual, cat, "killed", sub, add))
     for m in rx.bare.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
@@ -160,7 +163,7 @@ def _is_subgroup(before: str) -> bool:
 
 def singular_death(text: str) -> bool:
     """ "X was killed", "He died": one person killed without a number."""
-    return bool(re.search(r"\b(?:was (?:also )?(?:shot and )?(?:killed|shot dead|executed|murdered|assassinated|found dead)|(?:he|she) died|died (?:in|while|after|from|of))\b", text, re.I))
+    return bool(re.search(r"(?<!who )\b(?:was (?:also )?(?:shot and )?(?:killed|shot dead|executed|murdered|assassinated|found dead)|(?:he|she) died|(?<!who )died (?:while|after|from|of))\b", text, re.I))
 
 
 def killed_total(counts: list[Count]) -> tuple[int | None, str | None]:

@@ -32,6 +32,7 @@ PATTERNS = [
     ("multi", rf"\b{_g(M,'m1')} {_g(D,'d1')}(?P<more>(?:, [0-3]?\d)*),? and (?:{_g(M,'m2')} )?{_g(D,'d2')}(?:,? {_g(Y,'y1')})?\b(?! (?:percent|people|persons|civilians|soldiers))"),
     ("dash_days", rf"\b{_g(M,'m1')} {_g(D,'d1')} ?[-–] ?(?:{_g(M,'m2')} )?{_g(D,'d2')}(?:,? {_g(Y,'y1')})?\b"),
     ("month_range", rf"\b(?:between|from|[Bb]etween|[Ff]rom) (?:{_g(MOD,'x1')} )?{_g(M,'m1')}(?:,? {_g(Y,'y1')})? (?:and|to|until|through) (?:{_g(MOD,'x2')} )?{_g(M,'m2')}(?:,? {_g(Y,'y2')})?\b"),
+    ("month_to", rf"\b{_g(M,'m1')} (?:to|through|until) {_g(M,'m2')}(?:,? {_g(Y,'y2')})?\b"),
     ("month_dash", rf"\b{_g(M,'m1')}(?: {_g(Y,'y1')})? ?[-–] ?{_g(M,'m2')},? {_g(Y,'y2')}\b"),
     ("day", rf"\b{_g(M,'m1')} {_g(D,'d1')}(?:,? {_g(Y,'y1')})?\b(?![\d,]*\s*(?:percent|people|persons))"),
     ("day_first", rf"\b{_g(D,'d1')} {_g(M,'m1')}(?:,? {_g(Y,'y1')})?\b"),
@@ -101,6 +102,8 @@ def find_dates(text: str, covers: int) -> list[DateMention]:
             dm = _resolve(kind, m, text, covers)
             if dm is None:
                 continue
+            if dm.value and dm.kind == "event" and int(dm.value[:4]) > covers:
+                dm.kind = "future"
             taken.append((s, e))
             out.append(dm)
     out.sort(key=lambda d: d.start)
@@ -148,7 +151,7 @@ def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | No
             if kind == "day_first" and not g.get("y1"):
                 return None
             return mk(date(y, mo, _clamp_day(y, mo, d)).isoformat(), "day", _kind(before, after))
-        if kind in ("month_range", "month_dash"):
+        if kind in ("month_range", "month_dash", "month_to"):
             y1 = int(g.get("y1") or g.get("y2") or covers)
             y2 = int(g.get("y2") or y1)
             m1, m2 = _mnum(g["m1"]), _mnum(g["m2"])
@@ -195,7 +198,12 @@ def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | No
     return None
 
 
+PUBLISHED_AFTER = re.compile(r"^[\s,]*(?:the |its |an? )?(?:[\w’'()\-]+ ){0,7}?(?:also )?(?:published|issued|released|launched|presented) (?:its |a |an |the )?(?:[\w\-]+ ){0,3}(?:report|study|statement|findings)", re.I)
+
+
 def _kind(before: str, after: str) -> str:
+    if PUBLISHED_AFTER.match(after):
+        return "publication"
     if STATUS_BEFORE.search(before):
         return "status"
     if REF_BEFORE.search(before):

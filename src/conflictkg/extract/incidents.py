@@ -48,19 +48,22 @@ class Incident:
     aggregate: bool = False
     split_place: bool = False
     inherited: bool = False
+    overridden: bool = False
 
     def add(self, c: Clues, day: str | None = None) -> None:
         if day is not None:
             self.by_day.setdefault(day, []).append(c)
         else:
             self.pieces.append(c)
-        harmful = [t for t in c.types if t not in NO_PERP_TYPES]
-        if c.override and (not self.perps or all(_generic(k) for k in self.perps)):
-            self.perps = list(c.override)
-        elif c.perps and harmful:
-            specific = [k for k in c.perps if not _generic(k)]
+        harmful = c.first_type is not None and c.first_type not in NO_PERP_TYPES
+        if c.override:
+            if not self.perps or all(_generic(k) for k in self.perps):
+                self.perps = list(c.override)
+                self.overridden = True
+        elif c.perps and harmful and not self.overridden:
+            specific = [k for k in c.perps if k not in GENERIC_KEYS]
             if specific:
-                self.perps = [k for k in self.perps if not _generic(k)]
+                self.perps = [k for k in self.perps if k not in GENERIC_KEYS]
             for k in c.perps:
                 if k not in self.perps and k not in self.targets:
                     self.perps.append(k)
@@ -97,9 +100,10 @@ def group_paragraph(clauses: list[Clues], covers: int, last_place: list) -> list
     context: Clues | None = None  # the last general statement ("Extremist groups frequently employed IEDs")
     for c in clauses:
         has_date = c.event_date is not None
-        if current is not None and not has_date and c.sub_event and c.relative is not None:
+        if current is not None and not has_date and c.sub_event and c.triggers and not isinstance(current, _Group):
             inc = _open(c, covers, inherit=current)
             out.append(inc)
+            current = inc
             continue
         if current is not None and _continues(c, current):
             day = None
@@ -112,9 +116,8 @@ def group_paragraph(clauses: list[Clues], covers: int, last_place: list) -> list
             out.append(inc)
             continue
         if has_date and (c.triggers or (c.actors and c.places.location)):
-            if c.places.same_place and last_place:
-                pass
-            incs = _open_many(c, covers, last_place)
+            here = [i.location and (i.location, i.admin1) for i in out if i.location]
+            incs = _open_many(c, covers, [*last_place, *here])
             out.extend(incs)
             if not c.background or current is None:
                 current = incs[-1] if len(incs) == 1 else _Group(incs)
@@ -126,7 +129,7 @@ def group_paragraph(clauses: list[Clues], covers: int, last_place: list) -> list
         for inc in out:
             if inc.perps or inc.anchor.sent.index < context.sent.index:
                 continue
-            if set(inc.anchor.types) & set(context.types):
+            if (set(inc.anchor.types) & set(context.types)) - {"KILL", "ATTACK"}:
                 subj = [a.key for a in context.actors if a.role == "subject" and a.start < context.triggers[0].start]
                 if subj:
                     inc.perps = subj
@@ -291,7 +294,27 @@ def resolve_types(raw: list[str], perps_kinds: list[str], targets_kinds: list[st
     return out
 
 
-def to_events(incs: list[Incident], doc: str, kinds: dict[str, str]) -> list[Event]:
+DEFAULT_ACTOR = {"Sentencing": "COURT", "PoliticalDecision": "GOVERNMENT", "Expulsion": "GOVERNMENT"}
+
+
+def to_events(incs: list[Incident], doc: str, kinds: dict[str, str], country: str | None = None,
+              covers: int | None = None) -> list[Event]:
+    events = _to_events(incs, doc, kinds)
+    for ev in events:
+        if not ev.perpetrators and ev.types and ev.types[0] in DEFAULT_ACTOR:
+            # a sentence is passed by a court, a referendum held by the government
+            ev.perpetrators = [role_key(DEFAULT_ACTOR[ev.types[0]], country)]
+        if ev.date_precision == "year" and not ev.location:
+            if covers is not None and ev.date == str(covers):
+                ev.aggregate = True
+        if ev.date_precision == "year" and any((v.count or 0) >= 100 for v in ev.victims):
+            ev.aggregate = True
+        if ev.killed is None and any(v.count is None and v.harm == "killed" for v in ev.victims) and not ev.location:
+            ev.aggregate = True
+    return events
+
+
+def _to_events(incs: list[Incident], doc: str, kinds: dict[str, str]) -> list[Event]:
     events: list[Event] = []
     for inc in incs:
         if isinstance(inc, _Group):

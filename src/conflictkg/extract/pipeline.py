@@ -81,7 +81,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
             sent_index = sent.index + 1
             stats.sentences += 1
             try:
-                has_trig = lex.trigger_any.search(sent.text) is not None
+                has_trig = lex.trigger_any.search(sent.text) is not None or DATE_HINT.search(sent.text) is not None
                 if has_trig or RELATION_CUE.search(sent.text):
                     for a, b, sub in clause_spans(sent.text):
                         c = read_clause(sent, a, b, sub, covers, registry, country, hits)
@@ -108,7 +108,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                 last_place.append((inc.location, inc.admin1))
         incidents_all.extend(incs)
     state_kinds(kinds)
-    events = to_events(incidents_all, report.doc, kinds)
+    events = to_events(incidents_all, report.doc, kinds, country, covers)
     events = merge_retellings(events)
     number(events, Path(report.doc).stem)
     for ev in events:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from conflictkg.extract.lexicon import MONTHS, lexicon
 from conflictkg.registry import Registry, norm
 
+EVENT_NAME_AFTER = re.compile(r"^\s+(?:massacre|attack|attacks|killings|case|trial|accords?|agreement|peace|process|declaration|prison|airport|[Rr]iver)\b")
+REGION_SUFFIX = re.compile(r"\s+(?:Regions?|Province|Governorate|State)$")
 RANK = {"1": 1, "2": 2, "region": 9}
 ROUTE = re.compile(r"\b(?:from|between) (?:the )?\S+(?: \S+)? (?:to|and)\s*$")
 NOT_PLACE_WORDS = re.compile(
@@ -32,6 +34,7 @@ class PlaceMention:
     rank: int  # 1 locality, 2 district or bare, 9 region
     admin1: str | None = None
     country: str | None = None
+    explicit: bool = False  # the text calls it a village/town or places it in a region
 
 
 @dataclass(slots=True)
@@ -80,7 +83,10 @@ def find_places(text: str, registry: Registry | None, country: str | None,
             start = m.start("name")
             if rank != "region" and ROUTE.search(text[max(0, start - 40):start]):
                 continue
-            if _bad(name, actor_spans, start, lex):
+            if _bad(name, actor_spans, start, lex) or EVENT_NAME_AFTER.match(text[start + len(name):]):
+                continue
+            if REGION_SUFFIX.search(name):
+                regions_named.append((start, REGION_SUFFIX.sub("", name)))
                 continue
             if rank == "region":
                 regions_named.append((start, name))
@@ -91,7 +97,7 @@ def find_places(text: str, registry: Registry | None, country: str | None,
             mreg = re.match(r"^(?:\s*\([^)]*\))?,? (?:in )?(?:the )?(?:\w+ )?(?P<r>[A-Z][\w’'\-é]+) [Rr]egion\b", tail)
             if mreg:
                 admin1 = mreg.group("r")
-            mentions.append(PlaceMention(name, start, r, admin1))
+            mentions.append(PlaceMention(name, start, r, admin1, explicit=(rank == "1")))
     # gazetteer names anywhere in the sentence
     if registry is not None:
         for m in re.finditer(r"\b[A-Z][\w’'\-]+(?:[ \-][A-Z][\w’'\-]+)*", text):
@@ -101,12 +107,14 @@ def find_places(text: str, registry: Registry | None, country: str | None,
                 for j in range(len(words), i, -1):
                     sub = " ".join(words[i:j])
                     hits = registry.places_named(sub, country) if country else registry.places_named(sub)
-                    hits = [h for h in hits if h.kind != "Country"]
+                    hits = [h for h in hits if h.kind not in ("Country", "NaturalFeature")]
                     if not hits:
                         continue
                     start = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
                     if any(s <= start < e for s, e in actor_spans) and sub != capital:
                         continue
+                    if EVENT_NAME_AFTER.match(text[start + len(sub):]):
+                        break
                     h = hits[0]
                     if h.kind == "Region" and sub != capital:
                         regions_named.append((start, h.name))
@@ -119,6 +127,9 @@ def find_places(text: str, registry: Registry | None, country: str | None,
     keep = []
     region_names = {norm(n) for _, n in regions_named}
     for pm in mentions:
+        if pm.explicit:
+            keep.append(pm)
+            continue
         if norm(pm.name) in region_names and pm.name != capital:
             near = re.search(r"\b(?:near|outside|city of|town of) (?:the )?$", text[max(0, pm.start - 12):pm.start])
             if not near:
