@@ -276,6 +276,7 @@ class GraphBuilder:
             self.add(a, CKG.attributedTo, self.actor(key))
         for key in ev.attributed_by:
             self.add(a, CKG.attributedBy, self.actor(key))
+            self.add(a, PROV.wasAttributedTo, self.actor(key))  # the body making the claim
         for node in ev_nodes:
             self.add(a, CKG.evidence, node)
             self.add(node, OA.hasBody, a)
