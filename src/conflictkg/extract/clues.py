@@ -56,6 +56,7 @@ class Clues:
     targets: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     override: list[str] = field(default_factory=list)
+    close_perps: list[str] = field(default_factory=list)  # agents, or a subject right before the act
     follow_up: bool = False
     sub_event: bool = False  # a clause split off "following an attack on ..."
     background: bool = False
@@ -169,6 +170,7 @@ def _roles(c: Clues) -> None:
         c.override = _keys(after)
     if agents:
         c.perps = _keys(agents)
+        c.close_perps = list(c.perps)
     elif first is None:
         # a sentence that sets the scene ("ISGS fighters came to Konga"): its actors act next
         c.perps = _keys([a for a in acts if a.role == "subject"])
@@ -182,6 +184,7 @@ def _roles(c: Clues) -> None:
                 c.targets += _keys(subj)
                 subj = []
         c.perps = _keys(subj)
+        c.close_perps = _keys([a for a in subj if "," not in c.text[a.end:first.start] and first.start - a.end < 60])
         if not c.perps:
             later = [a for a in acts if a.role == "subject" and a.start >= first.start]
             # "remained in captivity with terrorist groups": the holder

@@ -113,7 +113,7 @@ def find_dates(text: str, covers: int) -> list[DateMention]:
 def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | None:
     g = m.groupdict()
     before = text[max(0, m.start() - 40):m.start()]
-    after = text[m.end():m.end() + 40]
+    after = text[m.end():m.end() + 100]
     s, e = m.span()
     mk = lambda v, p, k="event", **kw: DateMention(s, e, m.group(), v, p, k, **kw)  # noqa: E731
     try:

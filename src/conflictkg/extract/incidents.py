@@ -60,11 +60,11 @@ class Incident:
             if not self.perps or all(_generic(k) for k in self.perps):
                 self.perps = list(c.override)
                 self.overridden = True
-        elif c.perps and harmful and not self.overridden:
-            specific = [k for k in c.perps if k not in GENERIC_KEYS]
+        elif c.close_perps and harmful and not self.overridden:
+            specific = [k for k in c.close_perps if k not in GENERIC_KEYS]
             if specific:
                 self.perps = [k for k in self.perps if k not in GENERIC_KEYS]
-            for k in c.perps:
+            for k in c.close_perps:
                 if k not in self.perps and k not in self.targets:
                     self.perps.append(k)
         for k in c.partners:

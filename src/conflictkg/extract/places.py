@@ -14,6 +14,7 @@ from conflictkg.extract.lexicon import MONTHS, lexicon
 from conflictkg.registry import Registry, norm
 
 EVENT_NAME_AFTER = re.compile(r"^\s+(?:massacre|attack|attacks|killings|case|trial|accords?|agreement|peace|process|declaration|prison|airport|[Rr]iver)\b")
+ORIGIN_BEFORE = re.compile(r"\b(?:from|native of|citizen of|national of)\s+(?:the\s+)?$")
 REGION_SUFFIX = re.compile(r"\s+(?:Regions?|Province|Governorate|State)$")
 RANK = {"1": 1, "2": 2, "region": 9}
 ROUTE = re.compile(r"\b(?:from|between) (?:the )?\S+(?: \S+)? (?:to|and)\s*$")
@@ -113,7 +114,7 @@ def find_places(text: str, registry: Registry | None, country: str | None,
                     start = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
                     if any(s <= start < e for s, e in actor_spans) and sub != capital:
                         continue
-                    if EVENT_NAME_AFTER.match(text[start + len(sub):]):
+                    if EVENT_NAME_AFTER.match(text[start + len(sub):]) or ORIGIN_BEFORE.search(text[max(0, start - 30):start]):
                         break
                     h = hits[0]
                     if h.kind == "Region" and sub != capital:
