@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from conflictkg.cli import main
-from conflictkg.errors import BadInput
 from conflictkg.store import open_store, triple_count
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,8 +73,6 @@ def test_same_input_same_bytes(built, tmp_path) -> None:
         assert (built / "out" / name).read_bytes() == (tmp_path / "out" / name).read_bytes(), name
 
 
-@pytest.mark.xfail(raises=BadInput, strict=False,
-                   reason="reason.py does not yet drop geo:wktLiteral (gazetteer points) for HermiT")
 def test_seed_graph_is_consistent_for_hermit(built) -> None:
     if shutil.which("java") is None:
         pytest.skip("no Java for HermiT")
