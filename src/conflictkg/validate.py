@@ -320,14 +320,21 @@ def fill_batch(store: ox.Store, batch: Batch) -> Batch:
     return batch
 
 
+_SUBCLASS = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
+
+
 def _ontology_nt(store: ox.Store) -> bytes:
+    """The part of the ontology SHACL Core reads: class hierarchy (sh:class, sh:targetClass
+    reach subclasses) and the types of the ontology's individuals (ckg:killed a ckg:Harm)."""
     g = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    triples = [ox.Triple(q.subject, q.predicate, q.object)
-               for q in store.quads_for_pattern(None, None, None, g)]
-    if not triples:  # a file validated on its own: take the ontology from ontology/
+    quads = list(store.quads_for_pattern(None, None, None, g))
+    if not quads:  # a file validated on its own: take the ontology from ontology/
         from conflictkg.store import ontology_quads
 
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ontology_quads()]
+        quads = ontology_quads()
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
+               if q.predicate in (_SUBCLASS, _RDF_TYPE) and isinstance(q.subject, ox.NamedNode)
+               and isinstance(q.object, ox.NamedNode)]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
