@@ -32,6 +32,8 @@ GENERIC_KEYS = frozenset({"UNIDENTIFIED", "ISLAMIST_UNSPECIFIED", "ARMED_GROUP",
 STATE_KINDS = frozenset({"StateForce", "Government", "ForeignForce", "ProGovernmentMilitia", "Judiciary", "State"})
 ARMED_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers", "IslamistArmedGroup", "RebelGroup",
                          "RebelCoalition", "ProGovernmentMilitia", "EthnicMilitia", "Unidentified"})
+IGNORED_KINDS = frozenset({"Person"})
+DOMESTIC_KINDS = frozenset({"StateForce", "Government", "Judiciary"})
 FORCE_TARGET_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers"})
 
 
@@ -125,6 +127,13 @@ def generic_patterns(country: str | None) -> tuple[list[_Generic], re.Pattern | 
     return out, frx
 
 
+@cache
+def generic_combined(country: str | None) -> re.Pattern:
+    """All generic patterns in one alternation (group gN = pattern N), for one scan a sentence."""
+    gens, _ = generic_patterns(country)
+    return re.compile("|".join(f"(?P<g{i}>{g.rx.pattern})" for i, g in enumerate(gens)), re.I)
+
+
 def role_key(role: str, country: str | None) -> str:
     lex = lexicon()
     if role.startswith("*"):
@@ -206,8 +215,15 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
         rec = registry.actors.get(key) if registry is not None else None
         if rec is None:
             continue
-        if rec.country and country and rec.country != country and text[s:e] == text[s:e].lower():
+        if rec.kind in IGNORED_KINDS:
+            continue  # named people are victims, sources or commanders, not the coded actor
+        if rec.country and country and rec.country != country and text[s:e] == text[s:e].lower() \
+                and rec.kind in DOMESTIC_KINDS:
             continue  # another country's generic alias ("defense and security forces")
+        if rec.kind == "Government" and country and (rec.country in (None, country)):
+            gov = role_key("GOVERNMENT", country)
+            if gov != key and (registry is None or gov in registry.actors or "_" in gov):
+                key = gov  # a ministry or council acts for the government (the coders' convention)
         cands.append(ActorMention(key, rec.kind, s, e, text[s:e], registry=True))
     generic, frx = generic_patterns(country)
     for g in generic:

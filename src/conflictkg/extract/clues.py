@@ -23,6 +23,7 @@ FOLLOW_UP = re.compile(
 OVERRIDE = re.compile(r"\b(?:concluded|found|determined|established|confirmed) that\b|\battributed (?:the \w+ )?to\b", re.I)
 SUB_EVENT = re.compile(r"\b(?:following|after|in response to|in retaliation for) an? (?:\w+ )?(?:attack|ambush|raid|assault)\b|\baccusing (?!him\b|her\b|them\b)|\b(?:prompting|sparking|triggering) (?:\w+ )?(?:protests|demonstrations|riots|clashes)\b", re.I)
 CLAUSE_DATE = re.compile(r"(?:,|;) (?:and )?(?:on|in) (?=(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b(?!,? \d{4}\b(?! )))")
+DAY_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b")
 DEFINITE_REF = re.compile(r"\b(?:after|following|since|before|prior to|into|regarding|about|over|for|of|on|in connection with) (?:the|these|those|this) (?:\w+ ){0,2}$", re.I)
 AGENT_OK = re.compile(r"\b\w+ed\b|\b(?:held|taken|done|led|shot|beaten|hit|struck|caught|seen)\b", re.I)
 REPORTING = re.compile(r"\b(?:claimed|announced|reported|said|confirmed|stated)\b", re.I)
@@ -83,7 +84,8 @@ def clause_spans(text: str) -> list[tuple[int, int, bool]]:
     April 6, another ..." and "following an attack on X by Y" / "accusing X of killing"."""
     cuts = [0]
     for m in CLAUSE_DATE.finditer(text):
-        if m.start() > 15:
+        # only between two dated clauses: "on March 19, ... and on April 6, ..."
+        if m.start() > 15 and DAY_DATE.search(text, cuts[-1], m.start()):
             cuts.append(m.start() + 2)
     spans = [(a, b, False) for a, b in zip(cuts, cuts[1:] + [len(text)], strict=False)]
     out = []
@@ -97,20 +99,24 @@ def clause_spans(text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
+NO_PLACES = PlaceFinding(None, None, [])
+
+
 def read_clause(sent: Sentence, a: int, b: int, sub: bool, covers: int, registry: Registry | None,
-                country: str | None, alias_hits) -> Clues:
+                country: str | None, alias_hits, full: bool = True) -> Clues:
+    """`full=False` reads only actors and triggers (a sentence read for its relations)."""
     text = sent.text[a:b]
-    dates = find_dates(text, covers)
+    dates = find_dates(text, covers) if full else []
     triggers = find_triggers(text)
     # a trigger that names another, referenced act ("following the March 2019 attack") is not told here
     refs = [d for d in dates if d.kind in ("ref", "publication")]
     triggers = [t for t in triggers if not any(0 <= t.start - d.end <= 12 for d in refs)
                 and not DEFINITE_REF.search(text[max(0, t.start - 40):t.start])]
     actors = find_actors(text, sent.start + a, alias_hits, country, registry)
-    places = find_places(text, registry, country, [(x.start, x.end) for x in actors])
-    counts = find_counts(text)
+    places = find_places(text, registry, country, [(x.start, x.end) for x in actors]) if full else NO_PLACES
+    counts = find_counts(text) if full else []
     killed, kq = killed_total(counts)
-    if killed is None and singular_death(text):
+    if killed is None and full and singular_death(text):
         killed, kq = 1, "exact"
     event_date = _event_date(text, dates, triggers)
     ref = next((d for d in dates if d.kind == "ref"), None)

@@ -98,11 +98,17 @@ def _harm_near(text: str, start: int, end: int) -> str | None:
     return None
 
 
+NUM_QUICK = re.compile(rf"\d|\b(?:{NUMW}|{'|'.join(VAGUE_NUMBERS)})\b", re.I)
+
+
 def find_counts(text: str) -> list[Count]:
     rx = _rx()
     out: list[Count] = []
     taken: list[tuple[int, int]] = []
-    for m in rx.counted.finditer(text):
+    numbers = NUM_QUICK.search(text) is not None
+    if not numbers and not lexicon().harm_any.search(text):
+        return out
+    for m in (rx.counted.finditer(text) if numbers else ()):
         n = m.group("n")
         val = _value(n)
         vague = n.lower() in VAGUE_NUMBERS
@@ -116,7 +122,7 @@ def find_counts(text: str) -> list[Count]:
         taken.append(m.span())
         if harm != "killed" and WHOM_KILLED.match(text[m.end():m.end() + 60]):
             out.append(Count(m.start(), m.end(), None if vague else val, qual, cat, "killed", sub, add))
-    for m in rx.bare.finditer(text):
+    for m in (rx.bare.finditer(text) if numbers else ()):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         n = m.group("n1") or m.group("n2")

@@ -70,7 +70,7 @@ PLACE_NAME = r"(?:[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*|N[’'][A-Z][\w\-]+)(?:[
 def lexicon() -> Lexicon:
     triggers = [(t, re.compile(p, re.I)) for t, p in _rows("triggers.tsv")]
     nontriggers = re.compile("|".join(r[0] for r in _rows("nontriggers.tsv")), re.I)
-    trigger_any = re.compile("|".join(f"(?:{p.pattern})" for _, p in triggers), re.I)
+    trigger_any = re.compile("|".join(f"(?P<t{i}>{p.pattern})" for i, (_, p) in enumerate(triggers)), re.I)
     generic = [(r[0], r[1], r[2]) for r in _rows("generic_actors.tsv")]
     croles = {(r[0], r[1]): r[2] for r in _rows("country_roles.tsv")}
     roles = [(r[0], r[1], re.compile(r[2], re.I)) for r in _rows("roles.tsv")]

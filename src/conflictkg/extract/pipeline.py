@@ -84,7 +84,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                 has_trig = lex.trigger_any.search(sent.text) is not None or DATE_HINT.search(sent.text) is not None
                 if has_trig or RELATION_CUE.search(sent.text):
                     for a, b, sub in clause_spans(sent.text):
-                        c = read_clause(sent, a, b, sub, covers, registry, country, hits)
+                        c = read_clause(sent, a, b, sub, covers, registry, country, hits, full=True)
                         for m in c.actors:
                             kinds.setdefault(m.key, m.kind)
                             rec = record_for(m.key, m.kind, country, registry)

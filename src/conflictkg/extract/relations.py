@@ -121,7 +121,7 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
                 out.append(_rel(c, doc, s.key, "affiliateOf", o.key))
     # "the CMA alliance of the MNLA, HCUA, and MAA"; "militias in the Platform, such as GATIA"
     for m in re.finditer(r"\b(?:alliance|coalition|umbrella group) of\s+(?:the\s+)?", text):
-        head = _before(acts, m.start(), text, 3)
+        head = [a for a in acts if a.start < m.start() <= a.end] or _before(acts, m.start(), text, 3)
         members = _list_after(acts, m.end(), text)
         if head and members and members[0].start - m.end() < 5:
             for s in members:
