@@ -32,6 +32,7 @@ GENERIC_KEYS = frozenset({"UNIDENTIFIED", "ISLAMIST_UNSPECIFIED", "ARMED_GROUP",
 STATE_KINDS = frozenset({"StateForce", "Government", "ForeignForce", "ProGovernmentMilitia", "Judiciary", "State"})
 ARMED_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers", "IslamistArmedGroup", "RebelGroup",
                          "RebelCoalition", "ProGovernmentMilitia", "EthnicMilitia", "Unidentified"})
+FORCE_QUICK = re.compile(r"\b(?:forces|army|military|soldiers|troops|navy)\b")
 IGNORED_KINDS = frozenset({"Person"})
 DOMESTIC_KINDS = frozenset({"StateForce", "Government", "Judiciary"})
 FORCE_TARGET_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers"})
@@ -238,7 +239,7 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
                         if hit:
                             key = hit[0]
             cands.append(ActorMention(key, g.kind, m.start(), m.end(), m.group(), registry=_in_reg(key, registry)))
-    if frx is not None:
+    if frx is not None and FORCE_QUICK.search(text):
         for m in frx.finditer(text):
             iso = _demonym_iso(m.group("d"))
             if iso:

@@ -57,10 +57,21 @@ class Lexicon:
     harms: list[tuple[str, re.Pattern]]
     harm_any: re.Pattern
     attribution: list[tuple[str, re.Pattern]]
-    place_cues: list[tuple[str, str, re.Pattern]]
+    place_cues: list[tuple[str, str, re.Pattern, tuple[str, ...]]]
     place_stop: frozenset[str]
     countries: dict[str, Country]
     country_by_name: dict[str, str] = field(default_factory=dict)
+    trigger_stems: tuple[str, ...] = ()
+    relation_stems: tuple[str, ...] = ()
+
+    def maybe_trigger(self, text: str) -> bool:
+        """Cheap: could `text` hold a trigger? (substring test on lower case; a superset)."""
+        low = text.lower()
+        return any(s in low for s in self.trigger_stems)
+
+    def maybe_relation(self, text: str) -> bool:
+        low = text.lower()
+        return any(s in low for s in self.relation_stems)
 
 
 PLACE_NAME = r"(?:[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*|N[’'][A-Z][\w\-]+)(?:[ \-](?:[A-Z][\w'’\-]+|du|de|el|al))*(?<!’s)(?<!'s)"
@@ -79,7 +90,8 @@ def lexicon() -> Lexicon:
     harms = [(r[0], re.compile(r"\b(?:" + r[1] + r")\b", re.I)) for r in _rows("harms.tsv")]
     harm_any = re.compile(r"\b(?:" + "|".join(f"(?P<h{i}>{r[1]})" for i, r in enumerate(_rows("harms.tsv"))) + r")\b", re.I)
     attribution = [(r[0], re.compile(r[1], re.I)) for r in _rows("attribution.tsv")]
-    cues = [(r[0], r[1], re.compile(r[2].replace("{NAME}", PLACE_NAME))) for r in _rows("places.tsv")]
+    cues = [(r[0], r[1], re.compile(r[2].replace("{NAME}", PLACE_NAME)),
+             tuple(w for w in (r[3] if len(r) > 3 else "").split(",") if w)) for r in _rows("places.tsv")]
     stop = frozenset(
         line.strip() for line in (DATA / "place_stopwords.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
@@ -92,8 +104,10 @@ def lexicon() -> Lexicon:
         countries[c.iso] = c
         for n in (c.name, *c.aliases):
             by_name[n.lower()] = c.iso
+    stems = tuple(r[0] for r in _rows("trigger_stems.txt"))
+    rstems = tuple(r[0] for r in _rows("relation_stems.txt"))
     return Lexicon(triggers, nontriggers, trigger_any, generic, croles, roles, victims, victim_noun,
-                   harms, harm_any, attribution, cues, stop, countries, by_name)
+                   harms, harm_any, attribution, cues, stop, countries, by_name, stems, rstems)
 
 
 def harm_of(match: re.Match) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from conflictkg.extract.actors import actor_index, record_for
 from conflictkg.extract.clues import Clues, clause_spans, read_clause
 from conflictkg.extract.incidents import group_paragraph, merge_retellings, number, state_kinds, to_events
-from conflictkg.extract.lexicon import lexicon
+from conflictkg.extract.lexicon import MONTHS, lexicon
 from conflictkg.extract.relations import RELATION_CUE, find_relations
 from conflictkg.extract.sentences import count_sentences, paragraphs, pipeline, split_docs
 from conflictkg.facts import ActorRecord, Event, ExtractionResult, ExtractionStats, Relation
@@ -25,6 +25,14 @@ from conflictkg.reports import Report
 
 log = logging.getLogger(__name__)
 DATE_HINT = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d|the year)\b")
+
+
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _dated(text: str) -> bool:
+    """Cheap: could `text` hold a date (a month name, a year, "the year")?"""
+    return any(m in text for m in MONTHS) or "the year" in text or YEAR.search(text) is not None
 
 
 def report_country(report: Report) -> str | None:
@@ -62,7 +70,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
     chosen: list[tuple[int, int, int]] = []
     for n, (s, e) in enumerate(paras):
         chunk = text[s:e]
-        if (lex.trigger_any.search(chunk) and DATE_HINT.search(chunk)) or RELATION_CUE.search(chunk):
+        if (lex.maybe_trigger(chunk) and _dated(chunk)) or lex.maybe_relation(chunk):
             chosen.append((s, e, n))
         else:
             stats.sentences += count_sentences(chunk)
@@ -77,14 +85,19 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
     for doc, (s, _e, n) in zip(docs, chosen, strict=True):
         hits = [(a + s, b + s, key) for a, b, key in index.matches(doc)]
         clauses: list[Clues] = []
+        anchored = False  # a dated sentence came before in this paragraph: later ones may continue it
         for sent in split_docs([(doc, s, n)], sent_index):
             sent_index = sent.index + 1
             stats.sentences += 1
             try:
-                has_trig = lex.trigger_any.search(sent.text) is not None or DATE_HINT.search(sent.text) is not None
-                if has_trig or RELATION_CUE.search(sent.text):
+                dated = _dated(sent.text)
+                has_trig = dated or lex.maybe_trigger(sent.text)
+                if has_trig or lex.maybe_relation(sent.text):
+                    # read closely only what can open or continue an incident; the rest for its actors
+                    full = dated or (anchored and has_trig)
+                    anchored = anchored or dated
                     for a, b, sub in clause_spans(sent.text):
-                        c = read_clause(sent, a, b, sub, covers, registry, country, hits, full=True)
+                        c = read_clause(sent, a, b, sub, covers, registry, country, hits, full=full)
                         for m in c.actors:
                             kinds.setdefault(m.key, m.kind)
                             rec = record_for(m.key, m.kind, country, registry)
@@ -92,7 +105,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                                 actors[m.key] = rec
                         if has_trig:
                             clauses.append(c)
-                        if RELATION_CUE.search(c.text):
+                        if lex.maybe_relation(c.text) and RELATION_CUE.search(c.text):
                             relations.extend(find_relations(c, report.doc, registry, country))
             except Exception as exc:  # noqa: BLE001 - one unreadable sentence must not stop a corpus run
                 stats.skipped += 1

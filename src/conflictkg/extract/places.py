@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from conflictkg.extract.lexicon import MONTHS, lexicon
 from conflictkg.registry import Registry, norm
@@ -67,9 +68,10 @@ def _bad(name: str, actor_spans, start: int, lex) -> bool:
     return any(s < end and start < e for s, e in actor_spans)
 
 
-@dataclass(slots=True)
-class _Demonyms:
-    words: frozenset
+@cache
+def _first_words(registry: Registry) -> frozenset[str]:
+    """The first word of every gazetteer name: most capitalised words are not places."""
+    return frozenset(name.split()[0] for name in registry._place_index() if name.split())
 
 
 def find_places(text: str, registry: Registry | None, country: str | None,
@@ -78,7 +80,10 @@ def find_places(text: str, registry: Registry | None, country: str | None,
     mentions: list[PlaceMention] = []
     regions_named: list[tuple[int, str]] = []
     capital = lex.countries[country].capital if country and country in lex.countries else None
-    for rank, _kind, rx in lex.place_cues:
+    low = text.lower()
+    for rank, _kind, rx, needs in lex.place_cues:
+        if needs and not any(w in low for w in needs):
+            continue
         for m in rx.finditer(text):
             name = _clean(m.group("name"))
             start = m.start("name")
@@ -104,7 +109,10 @@ def find_places(text: str, registry: Registry | None, country: str | None,
         for m in re.finditer(r"\b[A-Z][\w’'\-]+(?:[ \-][A-Z][\w’'\-]+)*", text):
             cand = _clean(m.group())
             words = cand.split()
+            firsts = _first_words(registry)
             for i in range(len(words)):
+                if norm(words[i]) not in firsts:
+                    continue
                 for j in range(len(words), i, -1):
                     sub = " ".join(words[i:j])
                     hits = registry.places_named(sub, country) if country else registry.places_named(sub)
