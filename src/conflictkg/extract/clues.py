@@ -159,7 +159,10 @@ def _roles(c: Clues) -> None:
         if acts[i - 1].role != "subject" and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|, and|or|as well as|,? along with)?\s*(?:the\s+)?", gap):
             if acts[i].role == "subject":
                 acts[i].role = acts[i - 1].role
-    first = next((t for t in c.triggers if t.type not in ("Protest",)), c.triggers[0] if c.triggers else None)
+    # the act the sentence tells comes after its date ("... killings documented by Amnesty, on
+    # February 16, FAMa committed five killings")
+    trigs = [t for t in c.triggers if c.event_date is None or t.start > c.event_date.start] or c.triggers
+    first = next((t for t in trigs if t.type not in ("Protest",)), trigs[0] if trigs else None)
     ied = next((t for t in c.triggers if t.type == "ExplosiveDevice"), None)
     for a in acts:
         # "by X" names an agent only after an act: "arrested by", "claimed by", not "abuses by"

@@ -342,9 +342,8 @@ def _event(inc: Incident, pieces: list[Clues], doc: str, kinds: dict[str, str], 
     for p in pieces:
         if not inc.split_place:
             victims.extend(victims_of(p.counts))
-    text = " ".join(p.text for p in pieces)
     types = resolve_types(raw, [kinds.get(k, "") for k in inc.perps], [kinds.get(k, "") for k in inc.targets],
-                          victims, text)
+                          victims, inc.anchor.text)
     if not types:
         return None
     quotes: list[str] = []

@@ -69,6 +69,10 @@ class Lexicon:
         low = text.lower()
         return any(s in low for s in self.trigger_stems)
 
+    def nontrigger_quick(self, text: str) -> bool:
+        low = text.lower()
+        return any(w in low for w in ("detention", "release", "threat", "death", "dead", "disobedience", "recommend"))
+
     def maybe_relation(self, text: str) -> bool:
         low = text.lower()
         return any(s in low for s in self.relation_stems)

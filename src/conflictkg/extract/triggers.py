@@ -16,15 +16,19 @@ class Trigger:
 
 
 def find_triggers(text: str) -> list[Trigger]:
+    """Every trigger, in one pass of the combined lexicon pattern (named group tN = line N)."""
     lex = lexicon()
-    masked = [(m.start(), m.end()) for m in lex.nontriggers.finditer(text)]
+    masked = [(m.start(), m.end()) for m in lex.nontriggers.finditer(text)] if "-" in text or lex.nontrigger_quick(text) else []
     out = []
-    for etype, rx in lex.triggers:
-        for m in rx.finditer(text):
-            if any(s <= m.start() < e for s, e in masked):
-                continue
-            out.append(Trigger(etype, m.start(), m.end(), m.group()))
-    out.sort(key=lambda t: (t.start, t.type))
+    for m in lex.trigger_any.finditer(text):
+        if masked and any(s <= m.start() < e for s, e in masked):
+            continue
+        first = int(m.lastgroup[1:])
+        out.append(Trigger(lex.triggers[first][0], m.start(), m.end(), m.group()))
+        # the same words may name a second type ("withdraw MINUSMA": expulsion and decision)
+        for etype, rx in lex.triggers[first + 1:]:
+            if etype != lex.triggers[first][0] and (o := rx.match(text, m.start())):
+                out.append(Trigger(etype, o.start(), o.end(), o.group()))
     return out
 
 
