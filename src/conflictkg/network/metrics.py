@@ -36,15 +36,23 @@ def _eigenvector(g: nx.Graph) -> dict:
     return out
 
 
+EXACT_BETWEENNESS = 2_000_000  # nodes x edges above which betweenness samples pivots
+PIVOTS = 200
+
+
 def centrality(g: nx.Graph, *, betweenness_k: int | None = None) -> pd.DataFrame:
     """One row per node: label, kind, degree, strength (sum of tie weights), positive and
     negative degree (signed graphs), betweenness, eigenvector centrality, PageRank; sorted by
-    PageRank. `betweenness_k` samples that many pivots (fixed seed) on large graphs."""
+    PageRank. Betweenness is exact on actor-sized graphs; when nodes x edges exceeds
+    `EXACT_BETWEENNESS` it is estimated from `PIVOTS` sampled sources (fixed seed), or from
+    `betweenness_k` sources if given (the DataFrame's `attrs["betweenness_pivots"]` says which)."""
     u = _undirected(g)
     n = u.number_of_nodes()
     if n == 0:
         return pd.DataFrame(columns=["node", "label", "kind", "degree", "strength", "betweenness",
                                      "eigenvector", "pagerank"])
+    if betweenness_k is None and n * u.number_of_edges() > EXACT_BETWEENNESS:
+        betweenness_k = PIVOTS
     k = betweenness_k if betweenness_k and betweenness_k < n else None
     between = nx.betweenness_centrality(u, k=k, seed=SEED if k else None)
     pagerank = nx.pagerank(u, weight="weight")
@@ -58,8 +66,9 @@ def centrality(g: nx.Graph, *, betweenness_k: int | None = None) -> pd.DataFrame
             "positive_degree": sum(s > 0 for s in signs), "negative_degree": sum(s < 0 for s in signs),
             "betweenness": between[node], "eigenvector": eig[node], "pagerank": pagerank[node],
         })
-    df = pd.DataFrame(rows).sort_values(["pagerank", "label"], ascending=[False, True])
-    return df.reset_index(drop=True)
+    df = pd.DataFrame(rows).sort_values(["pagerank", "label"], ascending=[False, True]).reset_index(drop=True)
+    df.attrs["betweenness_pivots"] = k or n
+    return df
 
 
 def _positive(g: nx.Graph) -> nx.Graph:

@@ -38,7 +38,7 @@ class Triad:
         return self.signs[0] * self.signs[1] * self.signs[2] > 0
 
 
-@dataclass
+@dataclass(repr=False)
 class BalanceReport:
     triads: list[Triad]
     frustration: int  # edges to remove to make the network balanced
@@ -71,6 +71,9 @@ class BalanceReport:
         return pd.DataFrame([{"a": t.labels[0], "b": t.labels[1], "c": t.labels[2], "pattern": t.pattern,
                               "balanced": t.balanced} for t in self.triads],
                             columns=["a", "b", "c", "pattern", "balanced"])
+
+    def __repr__(self) -> str:  # a report can hold millions of triangles: show the numbers
+        return f"BalanceReport({self.summary()})"
 
     def summary(self) -> dict[str, object]:
         return {"triads": len(self.triads), **self.counts(),
