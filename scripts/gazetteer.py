@@ -102,11 +102,9 @@ def render(rows: list[Row]) -> str:
         "@prefix ckg: <https://w3id.org/conflictkg/ontology#> .",
         "@prefix place: <https://w3id.org/conflictkg/id/place/> .",
         "@prefix geo: <http://www.opengis.net/ont/geosparql#> .",
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+                "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
-        "@prefix wd: <http://www.wikidata.org/entity/> .",
-        "",
+                "",
     ]
     for r in sorted(rows, key=lambda r: r.path):
         iri = f"<{PLACE_NS}{r.path}>"
@@ -123,7 +121,9 @@ def render(rows: list[Row]) -> str:
             lines.append(f'ckg:iso3166 "{code}"')
         if r.kind == "Country" and r.slug in WIKIDATA:
             q = WIKIDATA[r.slug]
-            lines += [f'ckg:wikidata "{q}"', f"owl:sameAs wd:{q}"]
+            # no owl:sameAs: the registry's state actor (actor:russia) is the same Wikidata
+            # item, and sameAs would make one individual both a ckg:Actor and a ckg:Place
+            lines.append(f'ckg:wikidata "{q}"')
         if r.note:
             lines.append(f'skos:scopeNote "{esc(r.note)}"@en')
         if r.geonameid:
