@@ -208,3 +208,18 @@ def test_killed_build_leaves_store_intact(previous) -> None:
     assert "reasoning  not run" in again.output and "validation not run" in again.output
     assert not any(p.name.startswith(".store.") for p in previous.iterdir())
     assert isinstance(open_store(previous / "store"), ox.Store)
+
+
+def test_store_and_out_unwritable(tmp_path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--store", str(blocker / "store"),
+                                       "--no-validate", "--no-reason", *facts_args()])
+    assert result.exit_code == 2, result.output
+    assert "afile" in result.output
+    result = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--store", str(tmp_path / "st"),
+                                       "--out", str(blocker / "out"), "--no-validate", "--no-reason",
+                                       *facts_args()])
+    assert result.exit_code == 2, result.output
+    assert "afile" in result.output and "cannot write" in result.output
+    assert not (tmp_path / "st").exists()  # refused before the store was touched

@@ -120,3 +120,12 @@ def test_export_bad_store(tmp_path) -> None:
     assert not out.exists() and list(tmp_path.iterdir()) == []
     unknown = CliRunner().invoke(main, ["export", "--format", "rdfxml"])
     assert unknown.exit_code == 2
+
+
+def test_export_unwritable_output(store_dir, tmp_path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = CliRunner().invoke(main, ["export", "--format", "nt", "-o", str(blocker / "kg.nt"),
+                                       "--store", str(store_dir)])
+    assert result.exit_code == 2, result.output
+    assert "afile" in result.output and "cannot write" in result.output

@@ -77,6 +77,16 @@ def _stage(summary: BuildSummary, name: str) -> Iterator[None]:
         summary.seconds[name] = summary.seconds.get(name, 0.0) + time.perf_counter() - t0
 
 
+@contextmanager
+def _writing(where: Path) -> Iterator[None]:
+    """Turn an OS error while writing outputs into a BadInput naming the place."""
+    try:
+        yield
+    except OSError as exc:
+        name = exc.filename or where
+        raise BadInput(f"{name}: cannot write: {exc.strerror or exc}") from exc
+
+
 def read_reports(paths: Sequence[Path], progress: bool = False) -> list[Report]:
     files = find_reports([Path(p) for p in paths])
     return [load_report(p) for p in tqdm(files, desc="read", unit="report", disable=not progress,
@@ -149,6 +159,9 @@ def build(
     from conflictkg.validate import validate_store
 
     summary = BuildSummary(store=Path(store_dir))
+    if out_dir is not None:  # fail before any work (and before the store changes)
+        with _writing(Path(out_dir)):
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
     with _stage(summary, "read"):
         registry = load_registry()
         reports = read_reports(paths, progress)
@@ -203,7 +216,7 @@ def build(
         from conflictkg.export import formats
 
         out_dir = Path(out_dir)
-        with _stage(summary, "export"):
+        with _stage(summary, "export"), _writing(out_dir):
             fmts = formats()
             for name, fname in (("trig", "conflictkg.trig"), ("ttl", "conflictkg.ttl")):
                 with atomic_output(out_dir / fname, "wb") as fh:

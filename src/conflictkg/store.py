@@ -167,7 +167,10 @@ def build_store(target: Path, fill: Callable[[ox.Store], T]) -> T:
     build. `fill` must not keep a reference to the store."""
     target = Path(target)
     check_writable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot create the store's folder: {exc.strerror or exc}") from exc
     for stale in target.parent.glob(f".{target.name}.new-*"):
         pid = stale.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not _alive(int(pid)):
@@ -175,7 +178,10 @@ def build_store(target: Path, fill: Callable[[ox.Store], T]) -> T:
     scratch = target.with_name(f".{target.name}.new-{os.getpid()}")
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        store = ox.Store(str(scratch))
+        try:
+            store = ox.Store(str(scratch))
+        except OSError as exc:
+            raise StoreError(f"{target}: cannot write a store beside it: {exc}") from exc
         result = fill(store)
         store.flush()
         del store  # closes RocksDB before its directory moves

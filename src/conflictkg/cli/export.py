@@ -50,9 +50,15 @@ def export_cmd(fmt, output, store):
         exporter.write(st, sys.stdout.buffer)
         sys.stdout.flush()
     else:
-        with atomic_output(Path(output), "wb") as fh:
+        with _writing(output), atomic_output(Path(output), "wb") as fh:
             exporter.write(st, fh)
         click.echo(f"wrote {output} ({exporter.description})", err=True)
+
+
+def _writing(path):
+    from conflictkg.pipeline import _writing as writing
+
+    return writing(Path(path))
 
 
 COMMANDS = [export_cmd]

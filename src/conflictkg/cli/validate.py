@@ -41,10 +41,16 @@ def validate_cmd(file, store, fmt, output, workers, batch_size, shapes):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        with atomic_output(output, "wb") as fh:
+        with _writing(output), atomic_output(output, "wb") as fh:
             fh.write(data)
         click.echo(report.summary(), err=True)
     sys.exit(0 if report.conforms else 1)
+
+
+def _writing(path):
+    from conflictkg.pipeline import _writing as writing
+
+    return writing(Path(path))
 
 
 COMMANDS = [validate_cmd]
