@@ -62,6 +62,7 @@ class Lexicon:
     countries: dict[str, Country]
     country_by_name: dict[str, str] = field(default_factory=dict)
     trigger_stems: tuple[str, ...] = ()
+    trigger_needs: list[tuple[str, ...]] = field(default_factory=list)
     relation_stems: tuple[str, ...] = ()
 
     def maybe_trigger(self, text: str) -> bool:
@@ -83,7 +84,9 @@ PLACE_NAME = r"(?:[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*|N[’'][A-Z][\w\-]+)(?:[
 
 @cache
 def lexicon() -> Lexicon:
-    triggers = [(t, re.compile(p, re.I)) for t, p in _rows("triggers.tsv")]
+    trigger_rows = _rows("triggers.tsv")
+    triggers = [(r[0], re.compile(r[1], re.I)) for r in trigger_rows]
+    trigger_needs = [tuple(w for w in (r[2] if len(r) > 2 else "").split(",") if w) for r in trigger_rows]
     nontriggers = re.compile("|".join(r[0] for r in _rows("nontriggers.tsv")), re.I)
     trigger_any = re.compile("|".join(f"(?P<t{i}>{p.pattern})" for i, (_, p) in enumerate(triggers)), re.I)
     generic = [(r[0], r[1], r[2]) for r in _rows("generic_actors.tsv")]
@@ -111,7 +114,8 @@ def lexicon() -> Lexicon:
     stems = tuple(r[0] for r in _rows("trigger_stems.txt"))
     rstems = tuple(r[0] for r in _rows("relation_stems.txt"))
     return Lexicon(triggers, nontriggers, trigger_any, generic, croles, roles, victims, victim_noun,
-                   harms, harm_any, attribution, cues, stop, countries, by_name, stems, rstems)
+                   harms, harm_any, attribution, cues, stop, countries, by_name, trigger_stems=stems,
+                   relation_stems=rstems, trigger_needs=trigger_needs)
 
 
 def harm_of(match: re.Match) -> str:

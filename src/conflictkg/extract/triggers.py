@@ -16,19 +16,19 @@ class Trigger:
 
 
 def find_triggers(text: str) -> list[Trigger]:
-    """Every trigger, in one pass of the combined lexicon pattern (named group tN = line N)."""
+    """Every trigger of every type whose cheap substring prefilter passes."""
     lex = lexicon()
-    masked = [(m.start(), m.end()) for m in lex.nontriggers.finditer(text)] if "-" in text or lex.nontrigger_quick(text) else []
+    low = text.lower()
+    masked = [(m.start(), m.end()) for m in lex.nontriggers.finditer(text)] if lex.nontrigger_quick(text) or "-" in text else []
     out = []
-    for m in lex.trigger_any.finditer(text):
-        if masked and any(s <= m.start() < e for s, e in masked):
+    for (etype, rx), needs in zip(lex.triggers, lex.trigger_needs, strict=True):
+        if needs and not any(w in low for w in needs):
             continue
-        first = int(m.lastgroup[1:])
-        out.append(Trigger(lex.triggers[first][0], m.start(), m.end(), m.group()))
-        # the same words may name a second type ("withdraw MINUSMA": expulsion and decision)
-        for etype, rx in lex.triggers[first + 1:]:
-            if etype != lex.triggers[first][0] and (o := rx.match(text, m.start())):
-                out.append(Trigger(etype, o.start(), o.end(), o.group()))
+        for m in rx.finditer(text):
+            if masked and any(s <= m.start() < e for s, e in masked):
+                continue
+            out.append(Trigger(etype, m.start(), m.end(), m.group()))
+    out.sort(key=lambda t: (t.start, t.type))
     return out
 
 
