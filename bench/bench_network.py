@@ -58,12 +58,15 @@ def data_file(n: int) -> Path:
     return path
 
 
-def timed(out: list[dict], size: int, step: str, fn: Callable[[], object], json_out=None) -> object:
+def timed(out: list[dict], size: int, step: str, fn: Callable[[], object], json_out=None,
+          extra: Callable[[object], dict] | None = None) -> object:
     gc.collect()
     t0 = time.perf_counter()
     value = fn()
     row: dict[str, object] = {"events": size, "step": step, "seconds": round(time.perf_counter() - t0, 3),
                               "peak_rss_gb": round(rss_gb(), 2)}
+    if extra:
+        row.update(extra(value))
     if hasattr(value, "number_of_nodes"):
         row.update(nodes=value.number_of_nodes(), edges=value.number_of_edges())
     elif isinstance(value, list):
@@ -100,9 +103,9 @@ def run(n: int, disk: bool, json_out=None) -> list[dict]:
         timed(rows, n, "centrality (signed)", lambda: centrality(g), json_out)
         timed(rows, n, "louvain communities (signed)", lambda: communities(g), json_out)
         timed(rows, n, "ally blocs (signed)", lambda: ally_blocs(g), json_out)
-        report = timed(rows, n, "structural balance (signed)", lambda: balance(g), json_out)
-        rows[-1].update(triads=len(report.triads), fraction_balanced=round(report.fraction_balanced, 4),
-                        frustration=report.frustration, frustration_exact=report.frustration_exact)
+        timed(rows, n, "structural balance (signed)", lambda: balance(g), json_out,
+              extra=lambda r: {k: v for k, v in r.summary().items() if k in
+                               ("triads", "fraction_balanced", "frustration_index", "frustration_exact")})
         bip = timed(rows, n, "actor-event bipartite graph", lambda: actor_event_graph(store), json_out)
         del bip
     finally:
