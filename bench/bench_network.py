@@ -95,17 +95,17 @@ def run(n: int, disk: bool, json_out=None) -> list[dict]:
     try:
         store = timed(rows, n, "load " + ("on-disk" if disk else "in-memory"), load, json_out)
         g = timed(rows, n, "signed network", lambda: signed_actor_network(store), json_out)
-        timed(rows, n, "signed network, no evidence",
-              lambda: signed_actor_network(store, evidence=False), json_out)
-        timed(rows, n, "alliance subgraph", lambda: positive_subgraph(g), json_out)
-        timed(rows, n, "victim network", lambda: actor_victim_network(store), json_out)
-        timed(rows, n, "co-perpetration network", lambda: coperpetration_network(store), json_out)
         timed(rows, n, "centrality (signed)", lambda: centrality(g), json_out)
         timed(rows, n, "louvain communities (signed)", lambda: communities(g), json_out)
         timed(rows, n, "ally blocs (signed)", lambda: ally_blocs(g), json_out)
         timed(rows, n, "structural balance (signed)", lambda: balance(g), json_out,
               extra=lambda r: {k: v for k, v in r.summary().items() if k in
                                ("triads", "fraction_balanced", "frustration_index", "frustration_exact")})
+        timed(rows, n, "alliance subgraph", lambda: positive_subgraph(g), json_out)
+        timed(rows, n, "victim network", lambda: actor_victim_network(store), json_out)
+        timed(rows, n, "co-perpetration network", lambda: coperpetration_network(store), json_out)
+        timed(rows, n, "signed network, no evidence",
+              lambda: signed_actor_network(store, evidence=False), json_out)
         bip = timed(rows, n, "actor-event bipartite graph", lambda: actor_event_graph(store), json_out)
         del bip
     finally:
@@ -116,12 +116,35 @@ def run(n: int, disk: bool, json_out=None) -> list[dict]:
     return rows
 
 
+def table(path: Path) -> str:
+    """A markdown table (seconds per step and size) from the JSON lines of earlier runs."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    sizes = sorted({r["events"] for r in rows})
+    steps = list(dict.fromkeys(r["step"] for r in rows))
+    cell = {(r["step"], r["events"]): r for r in rows}  # the last run of a step wins
+
+    def fmt(r: dict | None) -> str:
+        if r is None:
+            return "-"
+        size = f" ({r['nodes']:,} n / {r['edges']:,} e)" if "nodes" in r else ""
+        return f"{r['seconds']:.2f}{size}"
+
+    head = "| step | " + " | ".join(LABELS.get(n, str(n)) for n in sizes) + " |"
+    lines = [head, "|" + " --- |" * (len(sizes) + 1)]
+    lines += [f"| {s} | " + " | ".join(fmt(cell.get((s, n))) for n in sizes) + " |" for s in steps]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--table", type=Path, help="print the markdown table of a --json file and exit")
     ap.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--disk", action="store_true", help="load into an on-disk store (for 1M events)")
     ap.add_argument("--json", type=Path, help="also append the rows (JSON lines) to this file")
     args = ap.parse_args(argv)
+    if args.table:
+        print(table(args.table))
+        return 0
     json_out = args.json.open("a") if args.json else None
     for n in args.events:
         run(n, args.disk, json_out)
