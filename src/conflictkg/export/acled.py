@@ -100,7 +100,7 @@ def _rows(store: Any, query: str) -> list[dict[str, str]]:
 
 
 _EVENTS = """
-SELECT ?e ?main ?start ?text ?prec ?place ?fat ?qual ?id ?agg WHERE {
+SELECT DISTINCT ?e ?main ?start ?text ?prec ?place ?fat ?qual ?id ?agg WHERE {
   ?e a ckg:Event .
   OPTIONAL { ?e ckg:mainType ?main } OPTIONAL { ?e ckg:startDate ?start }
   OPTIONAL { ?e ckg:dateText ?text } OPTIONAL { ?e ckg:datePrecision ?prec }
@@ -109,27 +109,30 @@ SELECT ?e ?main ?start ?text ?prec ?place ?fat ?qual ?id ?agg WHERE {
   OPTIONAL { ?e ckg:aggregate ?agg }
 }"""
 _SOURCES = """
-SELECT ?e ?pub ?dataset ?src ?country ?notes WHERE {
+SELECT DISTINCT ?e ?pub ?dataset ?src ?country ?notes WHERE {
   ?e a ckg:Event ; ckg:inReport ?r .
   OPTIONAL { ?r dcterms:publisher ?pub } OPTIONAL { ?r ckg:reportCountry ?country }
   OPTIONAL { ?r a ckg:Dataset . BIND(true AS ?dataset) }
   OPTIONAL { ?e dcterms:source ?src } OPTIONAL { ?e ckg:notes ?notes }
 }"""
 _ROLES = """
-SELECT ?e ?role ?a WHERE {
+SELECT DISTINCT ?e ?role ?a WHERE {
   VALUES ?role { ckg:perpetrator ckg:partner ckg:target }
   ?e a ckg:Event ; ?role ?a .
 }"""
 _MODES = """
-SELECT ?e ?mode WHERE { ?e a ckg:Event ; ckg:attribution/ckg:attributionMode ?mode . }"""
-_ACTORS = """
-SELECT DISTINCT ?a ?cls ?label ?pref ?qid WHERE {
-  ?e a ckg:Event ; ckg:perpetrator|ckg:partner|ckg:target ?a .
-  OPTIONAL { ?a a ?cls } OPTIONAL { ?a rdfs:label ?label } OPTIONAL { ?a skos:prefLabel ?pref }
-  OPTIONAL { ?a ckg:wikidata ?qid }
-}"""
+SELECT DISTINCT ?e ?mode WHERE { ?e a ckg:Event ; ckg:attribution/ckg:attributionMode ?mode . }"""
+# actors of events, one DISTINCT query per property (see _PLACE_PROPS for why)
+_ACTOR_SET = """{ SELECT DISTINCT ?a WHERE {
+  ?e a ckg:Event ; ckg:perpetrator|ckg:partner|ckg:target ?a } }"""
+_ACTOR_PROPS = {
+    "cls": f"SELECT DISTINCT ?a ?v WHERE {{ {_ACTOR_SET} ?a a ?v }}",
+    "label": f"SELECT DISTINCT ?a ?v WHERE {{ {_ACTOR_SET} ?a rdfs:label ?v }}",
+    "pref": f"SELECT DISTINCT ?a ?v WHERE {{ {_ACTOR_SET} ?a skos:prefLabel ?v }}",
+    "qid": f"SELECT DISTINCT ?a ?v WHERE {{ {_ACTOR_SET} ?a ckg:wikidata ?v }}",
+}
 _QUOTES = """
-SELECT ?e ?quote ?start WHERE {
+SELECT DISTINCT ?e ?quote ?start WHERE {
   ?e a ckg:Event ; ckg:evidence ?ev .
   ?ev ckg:inReport ?r ; oa:hasTarget/oa:hasSelector ?q .
   ?q oa:exact ?quote .
@@ -137,17 +140,22 @@ SELECT ?e ?quote ?start WHERE {
   FILTER NOT EXISTS { ?r a ckg:Dataset }
 }"""
 _VICTIMS = """
-SELECT ?e ?cat ?harm ?count WHERE {
+SELECT DISTINCT ?e ?cat ?harm ?count WHERE {
   ?e a ckg:Event ; ckg:victims ?v . ?v ckg:victimCategory ?cat ; ckg:harm ?harm .
   OPTIONAL { ?v ckg:count ?count }
 }"""
-_PLACES = """
-SELECT ?p ?kind ?label ?parent ?wkt ?iso WHERE {
-  VALUES ?kind { ckg:Country ckg:Region ckg:Circle ckg:Commune ckg:Locality ckg:NaturalFeature }
-  ?p a ?kind .
-  OPTIONAL { ?p rdfs:label ?label } OPTIONAL { ?p ckg:partOf ?parent }
-  OPTIONAL { ?p geo:hasGeometry/geo:asWKT ?wkt } OPTIONAL { ?p ckg:iso3166 ?iso }
-}"""
+# One DISTINCT query per place property: the union graph repeats a place described in
+# several report graphs once per graph, and OPTIONALs over it would multiply the repeats.
+_PLACE_PROPS = {
+    "kind": """SELECT DISTINCT ?p ?v WHERE {
+      VALUES ?v { ckg:Country ckg:Region ckg:Circle ckg:Commune ckg:Locality ckg:NaturalFeature }
+      ?p a ?v }""",
+    "label": """SELECT DISTINCT ?p ?v WHERE {
+      { SELECT DISTINCT ?p WHERE { ?p ckg:partOf|ckg:iso3166 [] } } ?p rdfs:label ?v }""",
+    "parent": "SELECT DISTINCT ?p ?v WHERE { ?p ckg:partOf ?v }",
+    "wkt": "SELECT DISTINCT ?p ?v WHERE { ?p geo:hasGeometry/geo:asWKT ?v }",
+    "iso": "SELECT DISTINCT ?p ?v WHERE { ?p ckg:iso3166 ?v }",
+}
 
 
 def _local(iri: str) -> str:
@@ -206,21 +214,25 @@ def _collect(store: Any) -> tuple[dict[str, _Event], dict[str, _Actor], dict[str
         if cat not in ARMED_VICTIMS:
             e.civilian_victims = True
     actors: dict[str, _Actor] = {}
-    for r in _rows(store, _ACTORS):
-        a = actors.setdefault(r["a"], _Actor(r["a"]))
-        if r["cls"]:
-            a.classes.add(r["cls"])
-        a.label = a.label or r["pref"] or r["label"]
-        a.qid = a.qid or r["qid"]
+    for prop, query in _ACTOR_PROPS.items():
+        for r in sorted(_rows(store, query), key=lambda r: (r["a"], r["v"])):
+            a = actors.setdefault(r["a"], _Actor(r["a"]))
+            if prop == "cls":
+                a.classes.add(r["v"])
+            elif prop == "qid":
+                a.qid = a.qid or r["v"]
+            elif prop == "pref" or not a.label:
+                a.label = r["v"]  # skos:prefLabel wins over rdfs:label
     places: dict[str, _Place] = {}
-    for r in _rows(store, _PLACES):
-        p = places.setdefault(r["p"], _Place(r["p"]))
-        p.kind = _local(r["kind"])
-        p.label = p.label or r["label"]
-        if r["parent"]:
-            p.parents.add(r["parent"])
-        p.wkt = p.wkt or r["wkt"]
-        p.iso = p.iso or r["iso"]
+    for prop, query in _PLACE_PROPS.items():
+        for r in sorted(_rows(store, query), key=lambda r: (r["p"], r["v"])):
+            p = places.setdefault(r["p"], _Place(r["p"]))
+            if prop == "kind":
+                p.kind = _local(r["v"])
+            elif prop == "parent":
+                p.parents.add(r["v"])
+            elif not getattr(p, prop):
+                setattr(p, prop, r["v"])
     return events, actors, places
 
 
