@@ -350,23 +350,27 @@ def _for_reasoner(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 
 
 def diagnose(data: Iterable[ox.Triple], ax: Axioms) -> list[Offender]:
-    """Individuals of two disjoint classes (asserted, or implied by subclass, domain, range),
-    and individuals with two values of a functional data property. The usual causes of an
-    inconsistent ABox here, found without a reasoner and named one by one."""
+    """Individuals of two disjoint classes (asserted, or implied by subclass, domain, range,
+    or by an owl:sameAs individual), and individuals with two values of a functional data
+    property. The usual causes of an inconsistent ABox here, found without a reasoner and
+    named one by one."""
+    triples = [t for t in data if not isinstance(t.subject, ox.Literal)]
+    same = _same_as(triples)
     types: dict[str, set[str]] = defaultdict(set)
     why: dict[tuple[str, str], str] = {}
     values: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def add_type(ind: str, cls: str, because: str) -> None:
+        rep = same.get(ind, ind)
+        if rep != ind:
+            because = f"{because} of {ind}, the same as it by owl:sameAs"
         for c in (cls, *ax.superclasses.get(cls, ())):
-            if c not in types[ind]:
-                types[ind].add(c)
-                why.setdefault((ind, c), because if c == cls else f"{because}: {curie(cls)}")
+            if c not in types[rep]:
+                types[rep].add(c)
+                why.setdefault((rep, c), because if c == cls else f"{because}: {curie(cls)}")
 
-    for t in data:
+    for t in triples:
         s, p, o = t.subject, t.predicate.value, t.object
-        if isinstance(s, ox.Literal):
-            continue
         sk = _key(s)
         if p == RDF_TYPE and isinstance(o, ox.NamedNode):
             add_type(sk, o.value, "asserted")
@@ -379,7 +383,7 @@ def diagnose(data: Iterable[ox.Triple], ax: Axioms) -> list[Offender]:
                 for c in ax.ranges.get(q, ()):
                     add_type(_key(o), c, f"as object of {curie(p)}")
         if p in ax.functional_data and isinstance(o, ox.Literal):
-            values[(sk, p)].add(str(o))
+            values[(same.get(sk, sk), p)].add(str(o))
 
     offenders: list[Offender] = []
     for ind in sorted(types):
@@ -392,6 +396,34 @@ def diagnose(data: Iterable[ox.Triple], ax: Axioms) -> list[Offender]:
             offenders.append(Offender(ind, (p,), f"{len(vals)} values of the functional property "
                                       f"{curie(p)}: {', '.join(sorted(vals))}"))
     return offenders
+
+
+def _same_as(triples: list[ox.Triple]) -> dict[str, str]:
+    """owl:sameAs classes (union-find): individual -> representative, the smallest IRI of its
+    class that is not a Wikidata item (a data IRI names the offender better than wd:Q...)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for t in triples:
+        if t.predicate.value == OWL_ + "sameAs" and not isinstance(t.object, ox.Literal):
+            a, b = find(_key(t.subject)), find(_key(t.object))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for x in list(parent):
+        groups[find(x)].append(x)
+    for root, members in groups.items():
+        members.append(root)
+    rep: dict[str, str] = {}
+    for members in groups.values():
+        best = min(set(members), key=lambda m: (m.startswith(PREFIXES["wd"]), m))
+        rep.update({m: best for m in members})
+    return rep
 
 
 def _most_specific(pairs: list[tuple[str, ...]], ax: Axioms) -> list[tuple[str, ...]]:
@@ -459,13 +491,16 @@ def _data_triples(source) -> list[ox.Triple]:
     return list(_slice(source))
 
 
-def check_consistency(source=None, *, with_reference: bool | None = None) -> ConsistencyReport:
+def check_consistency(source=None, *, with_reference: bool | None = None,
+                      bisect_calls: int = 8) -> ConsistencyReport:
     """Is the ontology + registry + data consistent under HermiT? Names the offenders if not.
 
     `source`: a pyoxigraph Store (its data graphs; the registry graph is in it), an rdflib
     Graph, a Turtle file, or triples; None checks the ontology and the reference files alone.
     The reference files are added unless the source is a store that already holds the
-    registry graph (`with_reference` overrides).
+    registry graph (`with_reference` overrides). When HermiT finds an inconsistency that
+    `diagnose` cannot explain, the data are bisected by subject (at most `bisect_calls` more
+    HermiT runs) to name the smallest set of individuals that is inconsistent on its own.
     """
     onto = _parse_files(ontology_files())
     data = _data_triples(source) if source is not None else []
@@ -480,7 +515,42 @@ def check_consistency(source=None, *, with_reference: bool | None = None) -> Con
     report = ConsistencyReport(consistent, triples=len(triples), seconds=seconds, reasoner_message=message)
     if not consistent:
         report.offenders = diagnose(data, axioms_from(onto))
+        if not report.offenders and bisect_calls > 0:
+            report.offenders = _bisect(onto, data, bisect_calls)
     return report
+
+
+def _consistent(triples: list[ox.Triple]) -> bool:
+    with hermit_world(triples) as (consistent, _world, _message, _seconds):
+        return consistent
+
+
+def _bisect(onto: list[ox.Triple], data: list[ox.Triple], calls: int) -> list[Offender]:
+    """Halve the data by subject while one half alone is inconsistent with the ontology; the
+    subjects left are named. Stops when the clash needs both halves or the calls run out."""
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    for t in data:
+        by_subject[_key(t.subject)].append(t)
+    current = sorted(by_subject)
+    while len(current) > 1 and calls > 0:
+        half = len(current) // 2
+        for part in (current[:half], current[half:]):
+            calls -= 1
+            if not _consistent([*onto, *(t for s in part for t in by_subject[s])]):
+                current = part
+                break
+            if calls <= 0:
+                break
+        else:
+            break  # each half is consistent alone: the clash spans both
+        if calls <= 0:
+            break
+    if len(current) > 20:
+        return [Offender(f"{len(current)} individuals", (), "HermiT: inconsistent; bisection stopped "
+                         f"before it isolated them (first: {current[0]})")]
+    return [Offender(s, (), "HermiT: inconsistent with the ontology together with the other individuals "
+                     "listed (found by bisection; no disjoint classes or functional values explain it)")
+            for s in current]
 
 
 __all__ = ["Axioms", "ConsistencyReport", "Offender", "axioms_from", "check_consistency", "diagnose",
