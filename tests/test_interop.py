@@ -158,6 +158,7 @@ def test_acled_bad_rows_skipped_with_line_numbers():
     assert s.actors_matched["JNIM: Group for Support of Islam and Muslims"] == "JNIM"
     assert s.actors_matched["Wagner Group"] == "WAGNER"
     assert s.actors_matched["Katiba Macina"] == "MLF"
+    assert s.actors_matched["Nusrat al-Islam"] == "JNIM"  # by its actor2_wikidata tag
     store = ox.Store()
     store.extend(r.quads)
     # inter code 4 -> the class the mappings prefer for identity militias
@@ -205,6 +206,9 @@ def test_acled_export_carries_wikidata_and_is_deterministic(gold_store, gold_csv
     rows = list(csv.DictReader(io.StringIO(gold_csv)))
     jnim = [r for r in rows if r["actor1"] == "JNIM"]
     assert jnim and all(parse_tags(r["tags"]).get("actor1_wikidata") == "Q28877411" for r in jnim)
+    # places too, where the gazetteer has verified QIDs
+    qids = {r["location"]: parse_tags(r["tags"]).get("location_wikidata") for r in rows}
+    assert any(qids.values())
     again = io.BytesIO()
     write(gold_store, again)
     assert again.getvalue().decode("utf-8") == gold_csv

@@ -27,7 +27,8 @@ should know (also in docs/model.md):
   `ckg:type` (its main ckg class: ACLED's "Other" covers seven), `ckg:place` (the place
   IRI: "Gao" may be the town or the region), `ckg:date`,
   `fatalities_qualifier`, `attribution` (when not asserted),
-  `actor1_wikidata` / `actor2_wikidata` (Wikidata QIDs of the registry).
+  `actor1_wikidata` / `actor2_wikidata` / `location_wikidata` (Wikidata QIDs of the
+  registry and gazetteer; the import matches actors by them first).
 - `region` (ACLED's world region) and `source_scale` are left empty; `timestamp` is
   0 so the file is reproducible. Aggregate statements (`ckg:aggregate true`) are not
   events in ACLED's sense and are left out.
@@ -69,6 +70,7 @@ class _Place:
     parents: set[str] = field(default_factory=set)
     wkt: str = ""
     iso: str = ""
+    qid: str = ""
 
 
 @dataclass(slots=True)
@@ -155,6 +157,8 @@ _PLACE_PROPS = {
     "parent": "SELECT DISTINCT ?p ?v WHERE { ?p ckg:partOf ?v }",
     "wkt": "SELECT DISTINCT ?p ?v WHERE { ?p geo:hasGeometry/geo:asWKT ?v }",
     "iso": "SELECT DISTINCT ?p ?v WHERE { ?p ckg:iso3166 ?v }",
+    "qid": """SELECT DISTINCT ?p ?v WHERE {
+      { SELECT DISTINCT ?p WHERE { ?p ckg:partOf|ckg:iso3166 [] } } ?p ckg:wikidata ?v }""",
 }
 
 
@@ -356,6 +360,8 @@ def acled_rows(store: Any, mappings: Mappings | None = None) -> list[dict[str, s
             tags.append(f"actor1_wikidata={actors[actor1].qid}")
         if targets and actors.get(targets[0]) and actors[targets[0]].qid:
             tags.append(f"actor2_wikidata={actors[targets[0]].qid}")
+        if chain and chain[0].qid:
+            tags.append(f"location_wikidata={chain[0].qid}")
         quotes = [q for _, q in sorted(e.quotes)]
         lo, hi = sorted((inter1, inter2)) if inter1 and inter2 else (inter1 or inter2, 0)
         rows.append({

@@ -179,12 +179,13 @@ def _kind(b: DatasetBuilder, inter: int | None) -> str:
 
 def emit(a: AcledEvent, row: Row, b: DatasetBuilder) -> None:
     b.row_country = country_code(a.country, b.registry) if a.country else None
-    perp = b.match_actor(a.actor1, lambda: _kind(b, a.inter1)) if a.actor1 else None
+    perp = (b.match_actor(a.actor1, lambda: _kind(b, a.inter1), a.qids.get("actor1"))
+            if a.actor1 else None)
     partners = [b.match_actor(n, lambda: _kind(b, a.inter1)) for n in a.partners]
     targets: list[str] = []
     victims: list[Victim] = []
     if a.actor2 and not (a.inter2 == CIVILIAN_INTER and GENERIC_CIVILIANS.match(a.actor2)):
-        targets.append(b.match_actor(a.actor2, lambda: _kind(b, a.inter2)))
+        targets.append(b.match_actor(a.actor2, lambda: _kind(b, a.inter2), a.qids.get("actor2")))
     targets += [b.match_actor(n, lambda: _kind(b, a.inter2)) for n in a.targets2]
     if a.civilian_targeting or a.inter2 == CIVILIAN_INTER:
         victims.append(Victim("civilians", a.fatalities or None,

@@ -246,6 +246,7 @@ class DatasetBuilder(GraphBuilder):
         self._geometry_done: set[str] = set()
         self._row_place: str | None = None
         self.years: set[int] = set()
+        self._qids: dict[str, str] | None = None
 
     @property
     def country(self) -> str | None:  # type: ignore[override]
@@ -266,11 +267,17 @@ class DatasetBuilder(GraphBuilder):
             self.add(d, CKG.url, ox.Literal(self.info.url, datatype=XSD.anyURI))
 
     # -- actors ----------------------------------------------------------------
-    def match_actor(self, name: str, kind: Callable[[], str]) -> str:
-        """The registry key of `name` (by label or alias), or a new actor's key.
-        `kind` gives the class IRI for a new actor (called only when one is created)."""
+    def match_actor(self, name: str, kind: Callable[[], str], qid: str | None = None) -> str:
+        """The registry key of `name` (by Wikidata QID when the file gives one, else by
+        label or alias), or a new actor's key. `kind` gives the class IRI for a new actor
+        (called only when one is created)."""
         if name in self.actors_by_name:
             return self.actors_by_name[name]
+        by_qid = self._by_qid().get(qid) if qid else None
+        if by_qid is not None:
+            self.actors_by_name[name] = by_qid
+            self.summary.actors_matched[name] = by_qid
+            return by_qid
         for variant in name_variants(name):
             rec = self.registry.actor_by_alias(variant)
             if rec is not None:
@@ -288,6 +295,11 @@ class DatasetBuilder(GraphBuilder):
         self.actors_by_name[name] = key
         self.summary.actors_created[name] = key
         return key
+
+    def _by_qid(self) -> dict[str, str]:
+        if self._qids is None:
+            self._qids = {r.wikidata: r.key for r in self.registry.actors.values() if r.wikidata}
+        return self._qids
 
     def add_new_actors(self) -> None:
         for key in sorted(self.new_actors):
