@@ -24,7 +24,7 @@ from conflictkg.graph.build import registry_quads, report_quads
 from conflictkg.io import atomic_output, atomic_write_text
 from conflictkg.registry import Registry, load_registry
 from conflictkg.reports import Report, find_reports, load_report
-from conflictkg.store import build_store, load_quads, ontology_quads, open_store, triple_count
+from conflictkg.store import build_store, check_writable, load_quads, ontology_quads, open_store, triple_count
 from conflictkg.vocab import sparql_prefixes
 
 DEFAULT_STORE = Path("build/store")
@@ -159,6 +159,7 @@ def build(
     from conflictkg.validate import validate_store
 
     summary = BuildSummary(store=Path(store_dir))
+    check_writable(Path(store_dir))  # not a store, locked: say so before any work
     if out_dir is not None:  # fail before any work (and before the store changes)
         with _writing(Path(out_dir)):
             Path(out_dir).mkdir(parents=True, exist_ok=True)
