@@ -20,7 +20,7 @@ import enum
 import io
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -420,10 +420,21 @@ def validate_store(store: ox.Store, *, batch_size: int = 1000, workers: int = 1,
             results.extend(_validate_batch(job))
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1),
-                                 initializer=_init_worker, initargs=(shapes_nt, onto_nt)) as pool:
-            for rs in pool.map(_validate_batch, jobs):
-                results.extend(rs)
+        # at most two batches per worker in flight: batches are gathered lazily, so memory
+        # stays bounded however large the store (Executor.map would gather them all first)
+        n = min(workers, os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=n, initializer=_init_worker,
+                                 initargs=(shapes_nt, onto_nt)) as pool:
+            pending: set[Future] = set()
+            for job in jobs:
+                pending.add(pool.submit(_validate_batch, job))
+                if len(pending) >= 2 * n:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        results.extend(f.result())
+                        bar.update()
+            for f in pending:
+                results.extend(f.result())
                 bar.update()
     bar.close()
     results.extend(run_checks(store))
