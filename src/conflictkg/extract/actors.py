@@ -244,6 +244,36 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
             iso = _demonym_iso(m.group("d"))
             if iso:
                 cands.append(ActorMention(f"{iso}_ARMED_FORCES", "ForeignForce", m.start(), m.end(), m.group()))
+    # named actors the registry has never seen: "the Taliban attacked", "FARDC personnel", "al-Shabaab claimed"
+    for m in NAMED_ACTOR.finditer(text):
+        name = m.group("name")
+        if _not_a_name(name) or re.search(r"\b(?:in|at|near|from|of|to|into|outside)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()]):
+            continue
+        if registry is not None and (registry.places_named(name) or name.lower() in lexicon().country_by_name):
+            continue
+        noun = (m.group("noun") or "").lower()
+        key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+        if not key:
+            continue
+        if registry is not None and key in registry.actors:
+            kind = registry.actors[key].kind
+        elif ISLAMIST_NAME.search(name):
+            kind = "IslamistArmedGroup"
+        elif noun in ("soldiers", "troops", "personnel", "police", "officers", "forces", "agents", "guards"):
+            kind = "StateForce"
+        else:
+            kind = "RebelGroup"
+        cands.append(ActorMention(key, kind, m.start("name"), m.end("name") if not noun else m.end(),
+                                  text[m.start("name"):m.end()] if noun else name))
+        # "ISIS-K and the Taliban attacked": the first of two named groups
+        co = NAMED_COORD.search(text[:m.start()])
+        if co and not _not_a_name(co.group("a")):
+            key2 = re.sub(r"[^A-Z0-9]+", "_", norm(co.group("a")).upper()).strip("_")
+            if registry is not None and key2 in registry.actors:
+                kind2 = registry.actors[key2].kind
+            else:
+                kind2 = "IslamistArmedGroup" if ISLAMIST_NAME.search(co.group("a")) else kind
+            cands.append(ActorMention(key2, kind2, co.start("a"), co.end("a"), co.group("a")))
     # keep the longest non-overlapping mentions (coordination pieces first)
     kept: list[ActorMention] = []
     for c in sorted(cands, key=lambda c: (not c.coord, -(c.end - c.start), not c.registry, c.start)):
@@ -253,10 +283,34 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
     kept.sort(key=lambda c: c.start)
     for c in kept:
         c.role = _role(text, c)
-        # a suspected militant is not an agent: "suspected extremists"
-        if re.search(r"\bsuspected\s+$", text[max(0, c.start - 12):c.start], re.I):
-            c.role = "none"
     return kept
+
+
+ISLAMIST_NAME = re.compile(r"ISIS|ISIL|Islamic|Daesh|\bal-|\bAl-|Ansar|Boko|Shabaab|Jihad|Qa[’']?ida|Taliban|Hizb|Hayat|Tahrir", re.I)
+NOT_NAME_WORDS = re.compile(r"^(?:On|In|During|After|Before|Between|From|Since|Also|According|While|When|The|This|That|These|Those|"
+                            r"Authorities|Police|Government|Security|Unknown|Unidentified|Armed|Human|Amnesty|Media|Local|Several|"
+                            r"Many|Some|Other|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Dozens|Hundreds|Individuals|Men|Women|"
+                            r"He|She|They|It|We|Witnesses|Villagers|Residents|Assailants|Attackers|Gunmen|Soldiers|Troops|Militants|"
+                            r"Fighters|Members|Protesters|Demonstrators|Officials|Unidentified|January|February|March|April|May|June|"
+                            r"July|August|September|October|November|December|Mr|Ms|Mrs|Dr)\b")
+
+
+NAMED_ACTOR = re.compile(
+    r"(?:^|(?<=[\s(]))(?:the )?(?!" + NOT_NAME_WORDS.pattern[1:] + r")(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|al-\w+|of the|of))*?)"
+    r"(?: (?P<noun>fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|insurgents|gunmen|officers|police|agents|guards))?"
+    r"(?= (?:(?:reportedly|allegedly|also|then|later) )?(?:attacked|killed|abducted|kidnapped|claimed|executed|raided|ambushed|burned|looted|"
+    r"raped|shot|arrested|detained|tortured|beat|beheaded|massacred|opened fire|stormed|seized|captured|abused|recruited)\b)")
+
+NAMED_COORD = re.compile(r"(?:^|(?<=[\s(]))(?:the )?(?P<a>(?:al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3}) and (?:the )?$")
+
+
+def _not_a_name(name: str) -> bool:
+    lex = lexicon()
+    if NOT_NAME_WORDS.match(name) or len(name) < 2:
+        return True
+    if name.lower() in lex.country_by_name or _demonym_iso(name.split()[0]) is not None:
+        return True
+    return False
 
 
 def _in_reg(key: str, registry: Registry | None) -> bool:
