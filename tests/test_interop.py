@@ -309,9 +309,12 @@ def test_cli_import_into_store_and_file(tmp_path):
     assert len(events) == 7
     del db
     out = tmp_path / "ged.nq"
-    res = runner.invoke(main, ["import", "--format", "ucdp-ged", str(GED), "-o", str(out)])
+    res = runner.invoke(main, ["import", "--format", "ucdp-ged", str(GED), "-o", str(out),
+                               "--citation", "UCDP GED Global version 23.1 (sample rows)"])
     assert res.exit_code == 0, res.output
-    assert "dataset-ucdp_ged231_sample_mali_rows" in out.read_text(encoding="utf-8")
+    assert "matched 'JNIM' -> JNIM" in res.output
+    nq = out.read_text(encoding="utf-8")
+    assert "dataset-ucdp_ged231_sample_mali_rows" in nq and "UCDP GED Global version 23.1" in nq
 
 
 def test_cli_import_bad_input(tmp_path):
@@ -352,3 +355,12 @@ def test_imported_graphs_conform_to_shapes(registry, ged_import):
     report = validate_store(store)
     mine = [r for r in report.results if "dataset-" in r.focus or "ucdp" in r.focus or "acled" in r.focus]
     assert [r for r in mine if r.severity is Severity.VIOLATION] == []
+
+
+def test_rows_keep_line_numbers_and_offsets():
+    from conflictkg.interop.common import read_rows
+
+    text, rows = read_rows(DATA / "csv" / "odd_line_breaks.csv")
+    assert [r.line for r in rows] == [2, 3, 5]
+    assert all(text[r.start:r.end] == r.text for r in rows)
+    assert rows[0].fields["b"] == "x\u2028y\u0085z" and rows[2].text == "3,r"

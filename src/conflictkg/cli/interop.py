@@ -18,9 +18,13 @@ from conflictkg.errors import BadInput
 @store_option
 @click.option("--dataset-name", default=None,
               help="Names the dataset and its graph id/graph/dataset-<name> (default: file stem).")
+@click.option("--citation", default=None,
+              help="How to cite the file (default: the dataset's reference article); name your release.")
+@click.option("--title", default=None, help="The dataset's title (default: the format's name).")
 @output_option("Also write the dataset graph as N-Quads to this file ('-' for standard output); "
                "then the store is only written when --store is given.")
-def import_(fmt: str, file: Path, store: Path, dataset_name: str | None, output: Path | None) -> None:
+def import_(fmt: str, file: Path, store: Path, dataset_name: str | None, citation: str | None,
+            title: str | None, output: Path | None) -> None:
     """Import a dataset's rows as events in their own named graph.
 
     Actors are matched to the registry by name and alias (the others are created and
@@ -31,7 +35,7 @@ def import_(fmt: str, file: Path, store: Path, dataset_name: str | None, output:
     from conflictkg.interop import import_dataset, load_into
     from conflictkg.io import atomic_output
 
-    result = import_dataset(file, fmt, dataset_name)  # type: ignore[arg-type]
+    result = import_dataset(file, fmt, dataset_name, citation=citation, title=title)  # type: ignore[arg-type]
     s = result.summary
     if s.rows and not s.imported:
         raise BadInput(f"{file}: none of the {s.rows} rows could be imported: "

@@ -12,7 +12,6 @@ Imported rows become events of the same model as report-extracted ones (docs/mod
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -26,26 +25,39 @@ DatasetFormat = Literal["ucdp-ged", "acled-csv"]
 FORMATS: tuple[str, ...] = ("ucdp-ged", "acled-csv")
 
 
-def _importer(fmt: str) -> Callable[..., ImportResult]:
+def _module(fmt: str):
+    """The importer module of a format: its INFO (the dataset as a source) and IMPORT."""
     if fmt == "ucdp-ged":
-        from conflictkg.interop.ucdp import import_ucdp
+        from conflictkg.interop import ucdp
 
-        return import_ucdp
+        return ucdp
     if fmt == "acled-csv":
-        from conflictkg.interop.acled import import_acled
+        from conflictkg.interop import acled
 
-        return import_acled
+        return acled
     raise BadInput(f"unknown dataset format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
 def import_dataset(path: Path | str, fmt: DatasetFormat, dataset_name: str | None = None,
-                   registry: Registry | None = None) -> ImportResult:
+                   registry: Registry | None = None, citation: str | None = None,
+                   title: str | None = None) -> ImportResult:
     """Read a dataset file into quads of its own named graph, with a summary of what was
-    imported, skipped (line and reason) and which actors were matched or created."""
+    imported, skipped (line and reason) and which actors were matched or created.
+
+    `citation` / `title` replace the format's generic ones (name the release you hold,
+    e.g. "UCDP GED Global version 23.1")."""
+    import dataclasses
+
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
-    return _importer(fmt)(path, dataset_name=dataset_name, registry=registry)
+    module = _module(fmt)
+    info = module.INFO
+    if citation:
+        info = dataclasses.replace(info, citation=citation)
+    if title:
+        info = dataclasses.replace(info, name=title)
+    return module.IMPORT(path, dataset_name=dataset_name, registry=registry, info=info)
 
 
 def load_into(store: ox.Store, result: ImportResult) -> int:

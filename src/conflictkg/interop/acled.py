@@ -227,3 +227,6 @@ def import_acled(path: Path | str, dataset_name: str | None = None, registry: Re
 
     return build_dataset(path, info, dataset_name or path.stem, registry or load_registry(),
                          rows, text, convert)
+
+
+IMPORT = import_acled

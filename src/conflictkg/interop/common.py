@@ -83,6 +83,7 @@ class ImportSummary:
             f"places: {self.places_matched} matched to the gazetteer, {self.places_created} created",
         ]
         out += [f"  skipped line {s.line}: {s.reason}" for s in self.skipped]
+        out += [f"  matched '{n}' -> {k}" for n, k in sorted(self.actors_matched.items())]
         out += [f"  created actor {k} for '{n}'" for n, k in sorted(self.actors_created.items())]
         return out
 
@@ -116,9 +117,10 @@ def read_rows(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[s
         raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path}: not UTF-8 (byte {exc.start}); convert it, e.g. iconv -t UTF-8") from exc
-    lines = text.splitlines(keepends=True)
+    # physical lines as the csv reader counts them (str.splitlines would also break at
+    # U+2028 or U+0085 inside a quoted note and shift every offset after it)
     starts = [0]
-    for ln in lines:
+    for ln in io.StringIO(text, newline=""):
         starts.append(starts[-1] + len(ln))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

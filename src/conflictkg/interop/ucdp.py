@@ -211,3 +211,6 @@ def import_ucdp(path: Path | str, dataset_name: str | None = None, registry: Reg
         emit(parse_row(row), row, b)
 
     return build_dataset(path, info, name, registry or load_registry(), rows, text, convert)
+
+
+IMPORT = import_ucdp
