@@ -34,13 +34,16 @@ def _fits(expected: dict, event) -> list[str]:
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_case(path: Path, registry) -> None:
     case = json.loads(path.read_text(encoding="utf-8"))
-    report = Report(doc=f"{path.stem}.txt", text=case["text"],
-                    meta=ReportMeta(covers=case["covers"], country=case.get("country")))
+    report = Report(
+        doc=f"{path.stem}.txt",
+        text=case["text"],
+        meta=ReportMeta(covers=case["covers"], country=case.get("country")),
+    )
     result = extract_report(report, registry)
     events = [e for e in result.events if not e.aggregate]
     for ev in result.events:
         for q, span in zip(ev.quotes, ev.evidence, strict=True):
-            assert case["text"][span.start:span.end] == q, "evidence offsets must point at the quote"
+            assert case["text"][span.start : span.end] == q, "evidence offsets must point at the quote"
     if case.get("no_events"):
         assert events == [], [(e.date, e.types, e.quotes) for e in events]
     if "n_events" in case:
@@ -50,7 +53,7 @@ def test_case(path: Path, registry) -> None:
         assert any(not m for m in misses), f"no event fits {want}: {misses}"
     got = set()
     for r in result.relations:
-        s, o = (sorted((r.subject, r.object)) if r.relation in SYMMETRIC_RELATIONS else (r.subject, r.object))
+        s, o = sorted((r.subject, r.object)) if r.relation in SYMMETRIC_RELATIONS else (r.subject, r.object)
         got.add((s, r.relation, o))
     for s, rel, o in case.get("relations", []):
         key = (*sorted((s, o)),) if rel in SYMMETRIC_RELATIONS else (s, o)

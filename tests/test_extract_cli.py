@@ -16,13 +16,31 @@ SEED = SEEDS / "000_b5fb28bacdc11b19.txt"
 
 def test_extract_seeds_writes_events_and_relations(tmp_path: Path) -> None:
     out, rel = tmp_path / "e.jsonl", tmp_path / "r.jsonl"
-    result = CliRunner().invoke(main, ["extract", *map(str, sorted(SEEDS.glob("*.txt"))), "-o", str(out),
-                                       "--relations", str(rel)])
+    result = CliRunner().invoke(
+        main, ["extract", *map(str, sorted(SEEDS.glob("*.txt"))), "-o", str(out), "--relations", str(rel)]
+    )
     assert result.exit_code == 0, result.output
     events = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(events) > 50
-    assert {"id", "doc", "quotes", "date", "date_precision", "types", "perpetrators", "attribution", "partners",
-            "targets", "victims", "killed", "killed_qualifier", "location", "admin1", "aggregate", "evidence"} <= set(events[0])
+    assert {
+        "id",
+        "doc",
+        "quotes",
+        "date",
+        "date_precision",
+        "types",
+        "perpetrators",
+        "attribution",
+        "partners",
+        "targets",
+        "victims",
+        "killed",
+        "killed_qualifier",
+        "location",
+        "admin1",
+        "aggregate",
+        "evidence",
+    } <= set(events[0])
     rels = [json.loads(line) for line in rel.read_text().splitlines()]
     assert rels and {"doc", "subject", "relation", "object", "quote"} <= set(rels[0])
     assert "reports" in result.output and "skipped" in result.output
@@ -36,7 +54,9 @@ def test_extract_without_sidecar_needs_covers(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "report.txt" in result.output and "--covers" in result.output
     assert not out.exists(), "nothing half-written"
-    result = CliRunner().invoke(main, ["extract", str(bare), "-o", str(out), "--covers", "2023", "--country", "ML"])
+    result = CliRunner().invoke(
+        main, ["extract", str(bare), "-o", str(out), "--covers", "2023", "--country", "ML"]
+    )
     assert result.exit_code == 0, result.output
     events = [json.loads(line) for line in out.read_text().splitlines()]
     assert events and all(e["doc"] == "report.txt" for e in events)
@@ -58,13 +78,17 @@ def test_extract_bad_inputs(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "UTF-8" in result.output
     result = runner.invoke(main, ["extract", "-o", str(tmp_path / "e.jsonl")])
     assert result.exit_code == 2
-    result = runner.invoke(main, ["extract", "--corpus", str(tmp_path / "nope.jsonl.gz"), "-o", str(tmp_path / "e.jsonl")])
+    result = runner.invoke(
+        main, ["extract", "--corpus", str(tmp_path / "nope.jsonl.gz"), "-o", str(tmp_path / "e.jsonl")]
+    )
     assert result.exit_code == 2 and "nope.jsonl.gz" in result.output
     assert not (tmp_path / "e.jsonl").exists()
 
 
 def test_extract_corpus_limit(tmp_path: Path) -> None:
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "state-dept-hr-reports-2016-2024.jsonl.gz"
+    corpus = (
+        Path(__file__).resolve().parents[2] / "shared" / "corpus" / "state-dept-hr-reports-2016-2024.jsonl.gz"
+    )
     if not corpus.exists():
         import pytest
 

@@ -27,8 +27,12 @@ def extracted(seed_reports, registry, tmp_path_factory):
 
 
 def _score(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, str(SHARED / "score.py"), *args, "--json"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(SHARED / "score.py"), *args, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout)
 
 
@@ -44,7 +48,9 @@ def test_seed_events_meet_thresholds(extracted) -> None:
 
 def test_seed_relations_meet_threshold(extracted) -> None:
     _, out = extracted
-    res = _score("--relations", str(SHARED / "gold" / "relations.jsonl"), "--pred", str(out / "relations.jsonl"))
+    res = _score(
+        "--relations", str(SHARED / "gold" / "relations.jsonl"), "--pred", str(out / "relations.jsonl")
+    )
     assert res["typed"]["f1"] >= 0.80, res
 
 
@@ -55,10 +61,10 @@ def test_quotes_are_the_report_text_at_their_offsets(extracted, seed_reports) ->
     for ev in result.events:
         assert ev.id.startswith(Path(ev.doc).stem + "-e")
         for q, span in zip(ev.quotes, ev.evidence, strict=True):
-            assert texts[ev.doc][span.start:span.end] == q
+            assert texts[ev.doc][span.start : span.end] == q
     for rel in result.relations:
         span = rel.evidence[0]
-        assert texts[rel.doc][span.start:span.end] == rel.quote
+        assert texts[rel.doc][span.start : span.end] == rel.quote
 
 
 def test_deterministic_and_parallel_same_as_serial(seed_reports, registry, extracted) -> None:

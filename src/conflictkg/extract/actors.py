@@ -22,16 +22,39 @@ from conflictkg.facts import ActorRecord
 from conflictkg.registry import Registry, norm
 
 FORCE_NOUN = r"(?:troops|forces|soldiers|fighters|army|military|militiamen|personnel)"
-COORD = re.compile(r"\b(?P<a>[“\"]?[A-Z][\w\-]*[”\"]?) and (?P<b>[“\"]?\w[\w\-]*[”\"]?(?: foreign| allied)?) (?P<n>" + FORCE_NOUN + r")\b")
+COORD = re.compile(
+    r"\b(?P<a>[“\"]?[A-Z][\w\-]*[”\"]?) and (?P<b>[“\"]?\w[\w\-]*[”\"]?(?: foreign| allied)?) (?P<n>"
+    + FORCE_NOUN
+    + r")\b"
+)
 ROLE_LABEL = {
-    "ARMY": "armed forces", "SECURITY_FORCES": "security forces", "POLICE": "police",
-    "GENDARMERIE": "gendarmerie", "INTELLIGENCE": "intelligence services", "GOVERNMENT": "government",
-    "COURT": "judiciary", "PRISON": "prison authorities", "ARMED_FORCES": "armed forces",
+    "ARMY": "armed forces",
+    "SECURITY_FORCES": "security forces",
+    "POLICE": "police",
+    "GENDARMERIE": "gendarmerie",
+    "INTELLIGENCE": "intelligence services",
+    "GOVERNMENT": "government",
+    "COURT": "judiciary",
+    "PRISON": "prison authorities",
+    "ARMED_FORCES": "armed forces",
 }
 GENERIC_KEYS = frozenset({"UNIDENTIFIED", "ISLAMIST_UNSPECIFIED", "ARMED_GROUP", "ETHNIC_MILITIA", "BANDITS"})
-STATE_KINDS = frozenset({"StateForce", "Government", "ForeignForce", "ProGovernmentMilitia", "Judiciary", "State"})
-ARMED_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers", "IslamistArmedGroup", "RebelGroup",
-                         "RebelCoalition", "ProGovernmentMilitia", "EthnicMilitia", "Unidentified"})
+STATE_KINDS = frozenset(
+    {"StateForce", "Government", "ForeignForce", "ProGovernmentMilitia", "Judiciary", "State"}
+)
+ARMED_KINDS = frozenset(
+    {
+        "StateForce",
+        "ForeignForce",
+        "Peacekeepers",
+        "IslamistArmedGroup",
+        "RebelGroup",
+        "RebelCoalition",
+        "ProGovernmentMilitia",
+        "EthnicMilitia",
+        "Unidentified",
+    }
+)
 FORCE_QUICK = re.compile(r"\b(?:forces|army|military|soldiers|troops|navy)\b")
 IGNORED_KINDS = frozenset({"Person"})
 DOMESTIC_KINDS = frozenset({"StateForce", "Government", "Judiciary"})
@@ -124,7 +147,11 @@ def generic_patterns(country: str | None) -> tuple[list[_Generic], re.Pattern | 
         foreign.extend(re.escape(d) for d in c.demonyms)
     frx = None
     if foreign:
-        frx = re.compile(r"\b(?P<d>" + "|".join(sorted(foreign, key=len, reverse=True)) + r") (?:armed forces|army|military|soldiers|troops|forces|defense forces|navy|air force|security forces)\b")
+        frx = re.compile(
+            r"\b(?P<d>"
+            + "|".join(sorted(foreign, key=len, reverse=True))
+            + r") (?:armed forces|army|military|soldiers|troops|forces|defense forces|navy|air force|security forces)\b"  # noqa: E501
+        )
     return out, frx
 
 
@@ -192,8 +219,13 @@ def _demonym_iso(dem: str) -> str | None:
     return _demonym_map().get(dem.lower())
 
 
-def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], country: str | None,
-                registry: Registry | None) -> list[ActorMention]:
+def find_actors(
+    text: str,
+    offset: int,
+    alias_hits: list[tuple[int, int, str]],
+    country: str | None,
+    registry: Registry | None,
+) -> list[ActorMention]:
     """Every actor mention in one sentence, longest first, with its role."""
     cands: list[ActorMention] = []
     # coordinated force nouns: "Government and French troops", "Malian and “white” foreign soldiers"
@@ -207,8 +239,22 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
             if b:
                 break
         if a and b:
-            cands.append(ActorMention(a[0], a[1], m.start("a"), m.end("a"), m.group("a"), registry=_in_reg(a[0], registry)))
-            cands.append(ActorMention(b[0], b[1], m.start("b"), m.end(), text[m.start("b"):m.end()], registry=_in_reg(b[0], registry), coord=True))
+            cands.append(
+                ActorMention(
+                    a[0], a[1], m.start("a"), m.end("a"), m.group("a"), registry=_in_reg(a[0], registry)
+                )
+            )
+            cands.append(
+                ActorMention(
+                    b[0],
+                    b[1],
+                    m.start("b"),
+                    m.end(),
+                    text[m.start("b") : m.end()],
+                    registry=_in_reg(b[0], registry),
+                    coord=True,
+                )
+            )
     for s, e, key in alias_hits:
         s, e = s - offset, e - offset
         if s < 0 or e > len(text):
@@ -218,8 +264,13 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
             continue
         if rec.kind in IGNORED_KINDS:
             continue  # named people are victims, sources or commanders, not the coded actor
-        if rec.country and country and rec.country != country and text[s:e] == text[s:e].lower() \
-                and rec.kind in DOMESTIC_KINDS:
+        if (
+            rec.country
+            and country
+            and rec.country != country
+            and text[s:e] == text[s:e].lower()
+            and rec.kind in DOMESTIC_KINDS
+        ):
             continue  # another country's generic alias ("defense and security forces")
         if rec.kind == "Government" and country and (rec.country in (None, country)):
             gov = role_key("GOVERNMENT", country)
@@ -238,18 +289,27 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
                         hit = resolve_phrase(f"{sd.group('w')} self-defense groups", country, registry)
                         if hit:
                             key = hit[0]
-            cands.append(ActorMention(key, g.kind, m.start(), m.end(), m.group(), registry=_in_reg(key, registry)))
+            cands.append(
+                ActorMention(key, g.kind, m.start(), m.end(), m.group(), registry=_in_reg(key, registry))
+            )
     if frx is not None and FORCE_QUICK.search(text):
         for m in frx.finditer(text):
             iso = _demonym_iso(m.group("d"))
             if iso:
-                cands.append(ActorMention(f"{iso}_ARMED_FORCES", "ForeignForce", m.start(), m.end(), m.group()))
-    # named actors the registry has never seen: "the Taliban attacked", "FARDC personnel", "al-Shabaab claimed"
+                cands.append(
+                    ActorMention(f"{iso}_ARMED_FORCES", "ForeignForce", m.start(), m.end(), m.group())
+                )
+    # named actors the registry has never seen: "the Taliban attacked", "FARDC personnel", "al-Shabaab claimed"  # noqa: E501
     for m in NAMED_ACTOR.finditer(text):
         name = m.group("name")
-        if _not_a_name(name) or re.search(r"\b(?:in|at|near|from|of|to|into|outside)\s+(?:the\s+)?$", text[max(0, m.start() - 12):m.start()]):
+        if _not_a_name(name) or re.search(
+            r"\b(?:in|at|near|from|of|to|into|outside)\s+(?:the\s+)?$",
+            text[max(0, m.start() - 12) : m.start()],
+        ):
             continue
-        if registry is not None and (registry.places_named(name) or name.lower() in lexicon().country_by_name):
+        if registry is not None and (
+            registry.places_named(name) or name.lower() in lexicon().country_by_name
+        ):
             continue
         noun = (m.group("noun") or "").lower()
         key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
@@ -263,10 +323,17 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
             kind = "StateForce"
         else:
             kind = "RebelGroup"
-        cands.append(ActorMention(key, kind, m.start("name"), m.end("name") if not noun else m.end(),
-                                  text[m.start("name"):m.end()] if noun else name))
+        cands.append(
+            ActorMention(
+                key,
+                kind,
+                m.start("name"),
+                m.end("name") if not noun else m.end(),
+                text[m.start("name") : m.end()] if noun else name,
+            )
+        )
         # "ISIS-K and the Taliban attacked": the first of two named groups
-        co = NAMED_COORD.search(text[:m.start()])
+        co = NAMED_COORD.search(text[: m.start()])
         if co and not _not_a_name(co.group("a")):
             key2 = re.sub(r"[^A-Z0-9]+", "_", norm(co.group("a")).upper()).strip("_")
             if registry is not None and key2 in registry.actors:
@@ -286,31 +353,38 @@ def find_actors(text: str, offset: int, alias_hits: list[tuple[int, int, str]], 
     return kept
 
 
-ISLAMIST_NAME = re.compile(r"ISIS|ISIL|Islamic|Daesh|\bal-|\bAl-|Ansar|Boko|Shabaab|Jihad|Qa[’']?ida|Taliban|Hizb|Hayat|Tahrir", re.I)
-NOT_NAME_WORDS = re.compile(r"^(?:On|In|During|After|Before|Between|From|Since|Also|According|While|When|The|This|That|These|Those|"
-                            r"Authorities|Police|Government|Security|Unknown|Unidentified|Armed|Human|Amnesty|Media|Local|Several|"
-                            r"Many|Some|Other|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Dozens|Hundreds|Individuals|Men|Women|"
-                            r"He|She|They|It|We|Witnesses|Villagers|Residents|Assailants|Attackers|Gunmen|Soldiers|Troops|Militants|"
-                            r"Fighters|Members|Protesters|Demonstrators|Officials|Unidentified|January|February|March|April|May|June|"
-                            r"July|August|September|October|November|December|Mr|Ms|Mrs|Dr)\b")
+ISLAMIST_NAME = re.compile(
+    r"ISIS|ISIL|Islamic|Daesh|\bal-|\bAl-|Ansar|Boko|Shabaab|Jihad|Qa[’']?ida|Taliban|Hizb|Hayat|Tahrir", re.I
+)
+NOT_NAME_WORDS = re.compile(
+    r"^(?:On|In|During|After|Before|Between|From|Since|Also|According|While|When|The|This|That|These|Those|"
+    r"Authorities|Police|Government|Security|Unknown|Unidentified|Armed|Human|Amnesty|Media|Local|Several|"
+    r"Many|Some|Other|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Dozens|Hundreds|Individuals|Men|Women|"
+    r"He|She|They|It|We|Witnesses|Villagers|Residents|Assailants|Attackers|Gunmen|Soldiers|Troops|Militants|"
+    r"Fighters|Members|Protesters|Demonstrators|Officials|Unidentified|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|Mr|Ms|Mrs|Dr)\b"
+)
 
 
 NAMED_ACTOR = re.compile(
-    r"(?:^|(?<=[\s(]))(?:the )?(?!" + NOT_NAME_WORDS.pattern[1:] + r")(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|al-\w+|of the|of))*?)"
-    r"(?: (?P<noun>fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|insurgents|gunmen|officers|police|agents|guards))?"
-    r"(?= (?:(?:reportedly|allegedly|also|then|later) )?(?:attacked|killed|abducted|kidnapped|claimed|executed|raided|ambushed|burned|looted|"
-    r"raped|shot|arrested|detained|tortured|beat|beheaded|massacred|opened fire|stormed|seized|captured|abused|recruited)\b)")
+    r"(?:^|(?<=[\s(]))(?:the )?(?!"
+    + NOT_NAME_WORDS.pattern[1:]
+    + r")(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|al-\w+|of the|of))*?)"
+    r"(?: (?P<noun>fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|insurgents|gunmen|officers|police|agents|guards))?"  # noqa: E501
+    r"(?= (?:(?:reportedly|allegedly|also|then|later) )?(?:attacked|killed|abducted|kidnapped|claimed|executed|raided|ambushed|burned|looted|"  # noqa: E501
+    r"raped|shot|arrested|detained|tortured|beat|beheaded|massacred|opened fire|stormed|seized|captured|abused|recruited)\b)"  # noqa: E501
+)
 
-NAMED_COORD = re.compile(r"(?:^|(?<=[\s(]))(?:the )?(?P<a>(?:al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3}) and (?:the )?$")
+NAMED_COORD = re.compile(
+    r"(?:^|(?<=[\s(]))(?:the )?(?P<a>(?:al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3}) and (?:the )?$"
+)
 
 
 def _not_a_name(name: str) -> bool:
     lex = lexicon()
     if NOT_NAME_WORDS.match(name) or len(name) < 2:
         return True
-    if name.lower() in lex.country_by_name or _demonym_iso(name.split()[0]) is not None:
-        return True
-    return False
+    return bool(name.lower() in lex.country_by_name or _demonym_iso(name.split()[0]) is not None)
 
 
 def _in_reg(key: str, registry: Registry | None) -> bool:
@@ -318,8 +392,8 @@ def _in_reg(key: str, registry: Registry | None) -> bool:
 
 
 def _role(text: str, c: ActorMention) -> str:
-    before = text[max(0, c.start - 80):c.start]
-    after = text[c.end:c.end + 40]
+    before = text[max(0, c.start - 80) : c.start]
+    after = text[c.end : c.end + 40]
     for where, role, rx in lexicon().roles:
         if where == "before" and rx.search(before):
             return role

@@ -16,25 +16,46 @@ from conflictkg.extract.triggers import Trigger, attribution_of, find_triggers
 from conflictkg.registry import Registry
 
 FOLLOW_UP = re.compile(
-    r"\b(?:bodies|body of|whereabouts|remain(?:s|ed)? unknown|the remaining|those (?:arrested|taken|abducted|detained)|"
+    r"\b(?:bodies|body of|whereabouts|remain(?:s|ed)? unknown|the remaining|those (?:arrested|taken|abducted|detained)|"  # noqa: E501
     r"the arrested|(?:his|her|their) (?:case|release|arrest|detention|trial|body|bodies|remains)|"
-    r"following (?:his|her|their) (?:release|arrest|detention)|attributed the (?:deaths|killings|attack|abduction)|"
-    r"the same (?:protests|attack|incident|raid|demonstrations)|went on to report|claimed responsibility for the)\b", re.I)
-OVERRIDE = re.compile(r"\b(?:concluded|found|determined|established|confirmed) that\b|\battributed (?:the \w+ )?to\b", re.I)
-SUB_EVENT = re.compile(r"\b(?:following|after|in response to|in retaliation for) an? (?:\w+ )?(?:attack|ambush|raid|assault)\b|\baccusing (?!him\b|her\b|them\b)|\b(?:prompting|sparking|triggering) (?:\w+ )?(?:protests|demonstrations|riots|clashes)\b", re.I)
-CLAUSE_DATE = re.compile(r"(?:,|;) (?:and )?(?:on|in) (?=(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b(?!,? \d{4}\b(?! )))")
-DAY_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b")
-DEFINITE_REF = re.compile(r"\b(?:after|following|since|before|prior to|into|regarding|about|over|for|of|on|in connection with) (?:the|these|those|this) (?:\w+ ){0,2}$", re.I)
+    r"following (?:his|her|their) (?:release|arrest|detention)|attributed the (?:deaths|killings|attack|abduction)|"  # noqa: E501
+    r"the same (?:protests|attack|incident|raid|demonstrations)|went on to report|claimed responsibility for the)\b",  # noqa: E501
+    re.I,
+)
+OVERRIDE = re.compile(
+    r"\b(?:concluded|found|determined|established|confirmed) that\b|\battributed (?:the \w+ )?to\b", re.I
+)
+SUB_EVENT = re.compile(
+    r"\b(?:following|after|in response to|in retaliation for) an? (?:\w+ )?(?:attack|ambush|raid|assault)\b|\baccusing (?!him\b|her\b|them\b)|\b(?:prompting|sparking|triggering) (?:\w+ )?(?:protests|demonstrations|riots|clashes)\b",  # noqa: E501
+    re.I,
+)
+CLAUSE_DATE = re.compile(
+    r"(?:,|;) (?:and )?(?:on|in) (?=(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b(?!,? \d{4}\b(?! )))"  # noqa: E501
+)
+DAY_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b"
+)
+DEFINITE_REF = re.compile(
+    r"\b(?:after|following|since|before|prior to|into|regarding|about|over|for|of|on|in connection with) (?:the|these|those|this) (?:\w+ ){0,2}$",  # noqa: E501
+    re.I,
+)
 AGENT_OK = re.compile(r"\b\w+ed\b|\b(?:held|taken|done|led|shot|beaten|hit|struck|caught|seen)\b", re.I)
 REPORTING = re.compile(r"\b(?:claimed|announced|reported|said|confirmed|stated)\b", re.I)
 IED_HIT = re.compile(r"\b(?:struck|hit|ran over|drove over|triggered)\b", re.I)
-PASSIVE_KILL = re.compile(r"\b(?:were|was|been) (?:\w+ly )?(?:killed|shot dead|executed|wounded|injured|murdered|abducted|kidnapped|arrested)\b|\bdied\b", re.I)
-PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|are|is)\s+(?:\w+ly\s+)?$|\b(?:\w+ )?(?:who|which) $", re.I)
+PASSIVE_KILL = re.compile(
+    r"\b(?:were|was|been) (?:\w+ly )?(?:killed|shot dead|executed|wounded|injured|murdered|abducted|kidnapped|arrested)\b|\bdied\b",  # noqa: E501
+    re.I,
+)
+PASSIVE_BEFORE = re.compile(
+    r"\b(?:were|was|been|being|are|is)\s+(?:\w+ly\s+)?$|\b(?:\w+ )?(?:who|which) $", re.I
+)
 REPRISAL = re.compile(r"\b(?:reprisal|retaliat\w*)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es)?|fighting|battle|confrontation|fought) between\b", re.I)
 VIOLENT = frozenset({"KILL", "ATTACK", "AttackOnForces", "ArmedClash", "ExplosiveDevice", "Attack"})
 JUDICIAL_SPLIT = frozenset({"ArbitraryArrest", "Sentencing"})
-NO_PERP_TYPES = frozenset({"Investigation", "Protest", "Release", "ForcedDisplacement", "EnforcedDisappearance"})
+NO_PERP_TYPES = frozenset(
+    {"Investigation", "Protest", "Release", "ForcedDisplacement", "EnforcedDisappearance"}
+)
 
 
 @dataclass(slots=True)
@@ -102,16 +123,29 @@ def clause_spans(text: str) -> list[tuple[int, int, bool]]:
 NO_PLACES = PlaceFinding(None, None, [])
 
 
-def read_clause(sent: Sentence, a: int, b: int, sub: bool, covers: int, registry: Registry | None,
-                country: str | None, alias_hits, full: bool = True) -> Clues:
+def read_clause(
+    sent: Sentence,
+    a: int,
+    b: int,
+    sub: bool,
+    covers: int,
+    registry: Registry | None,
+    country: str | None,
+    alias_hits,
+    full: bool = True,
+) -> Clues:
     """`full=False` reads only actors and triggers (a sentence read for its relations)."""
     text = sent.text[a:b]
     dates = find_dates(text, covers) if full else []
     triggers = find_triggers(text)
     # a trigger that names another, referenced act ("following the March 2019 attack") is not told here
     refs = [d for d in dates if d.kind in ("ref", "publication")]
-    triggers = [t for t in triggers if not any(0 <= t.start - d.end <= 12 for d in refs)
-                and not DEFINITE_REF.search(text[max(0, t.start - 40):t.start])]
+    triggers = [
+        t
+        for t in triggers
+        if not any(0 <= t.start - d.end <= 12 for d in refs)
+        and not DEFINITE_REF.search(text[max(0, t.start - 40) : t.start])
+    ]
     actors = find_actors(text, sent.start + a, alias_hits, country, registry)
     places = find_places(text, registry, country, [(x.start, x.end) for x in actors]) if full else NO_PLACES
     counts = find_counts(text) if full else []
@@ -121,8 +155,22 @@ def read_clause(sent: Sentence, a: int, b: int, sub: bool, covers: int, registry
     event_date = _event_date(text, dates, triggers)
     ref = next((d for d in dates if d.kind == "ref"), None)
     rel = next((d for d in dates if d.kind == "relative"), None)
-    c = Clues(sent, text, a, dates, event_date, ref, rel, triggers, actors, places, counts, killed, kq,
-              attribution_of(text))
+    c = Clues(
+        sent,
+        text,
+        a,
+        dates,
+        event_date,
+        ref,
+        rel,
+        triggers,
+        actors,
+        places,
+        counts,
+        killed,
+        kq,
+        attribution_of(text),
+    )
     c.follow_up = bool(FOLLOW_UP.search(text))
     c.sub_event = sub
     if event_date is not None and event_date.value and event_date.year < covers and not event_date.generic:
@@ -145,7 +193,9 @@ def _event_date(text: str, dates: list[DateMention], triggers: list[Trigger]) ->
     if generic:
         return generic[0]
     for d in attrs:
-        if re.match(r"^\s*(?:response|statement|announcement|letter|decision|order|decree)\b", text[d.end:], re.I):
+        if re.match(
+            r"^\s*(?:response|statement|announcement|letter|decision|order|decree)\b", text[d.end :], re.I
+        ):
             return d
     return None
 
@@ -155,10 +205,15 @@ def _roles(c: Clues) -> None:
     acts = c.actors
     # a list continues the role of its head: "by the National Gendarmerie, National Police, and FORSAT"
     for i in range(1, len(acts)):
-        gap = c.text[acts[i - 1].end:acts[i].start]
-        if acts[i - 1].role != "subject" and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|and|, and|or|as well as|,? along with)?\s*(?:the\s+)?", gap):
-            if acts[i].role == "subject":
-                acts[i].role = acts[i - 1].role
+        gap = c.text[acts[i - 1].end : acts[i].start]
+        if (
+            acts[i - 1].role != "subject"
+            and re.fullmatch(
+                r"\s*(?:\([^)]*\))?\s*(?:,|and|, and|or|as well as|,? along with)?\s*(?:the\s+)?", gap
+            )
+            and acts[i].role == "subject"
+        ):
+            acts[i].role = acts[i - 1].role
     # the act the sentence tells comes after its date ("... killings documented by Amnesty, on
     # February 16, FAMa committed five killings")
     trigs = [t for t in c.triggers if c.event_date is None or t.start > c.event_date.start] or c.triggers
@@ -167,10 +222,13 @@ def _roles(c: Clues) -> None:
     for a in acts:
         # "by X" names an agent only after an act: "arrested by", "claimed by", not "abuses by"
         if a.role == "agent":
-            before = c.text[max(0, a.start - 70):a.start]
+            before = c.text[max(0, a.start - 70) : a.start]
             by = before.rfind(" by ")
             lead = before[:by] if by >= 0 else before
-            if not (AGENT_OK.search(lead[-50:]) or any(t.end <= a.start and a.start - t.end < 70 for t in c.triggers)):
+            if not (
+                AGENT_OK.search(lead[-50:])
+                or any(t.end <= a.start and a.start - t.end < 70 for t in c.triggers)
+            ):
                 a.role = "none"
     agents = [a for a in acts if a.role == "agent"]
     ov = OVERRIDE.search(c.text)
@@ -185,15 +243,23 @@ def _roles(c: Clues) -> None:
         c.perps = _keys([a for a in acts if a.role == "subject"])
     else:
         subj = [a for a in acts if a.role == "subject" and a.start < first.start]
-        if ied is not None and subj and IED_HIT.search(c.text, subj[-1].end, ied.start):
+        if (
+            ied is not None
+            and subj
+            and IED_HIT.search(c.text, subj[-1].end, ied.start)
+            or (
+                subj
+                and PASSIVE_BEFORE.search(c.text[: first.start])
+                and not re.search(r"\bby\b", c.text[subj[-1].end :])
+            )
+            and any(a.kind in ("StateForce", "ForeignForce", "Peacekeepers") for a in subj)
+        ):
             c.targets += _keys(subj)
             subj = []
-        elif subj and PASSIVE_BEFORE.search(c.text[:first.start]) and not re.search(r"\bby\b", c.text[subj[-1].end:]):
-            if any(a.kind in ("StateForce", "ForeignForce", "Peacekeepers") for a in subj):
-                c.targets += _keys(subj)
-                subj = []
         c.perps = _keys(subj)
-        c.close_perps = _keys([a for a in subj if "," not in c.text[a.end:first.start] and first.start - a.end < 60])
+        c.close_perps = _keys(
+            [a for a in subj if "," not in c.text[a.end : first.start] and first.start - a.end < 60]
+        )
         if not c.perps:
             later = [a for a in acts if a.role == "subject" and a.start >= first.start]
             # "remained in captivity with terrorist groups": the holder

@@ -15,15 +15,30 @@ from dataclasses import dataclass
 from conflictkg.extract.lexicon import NUMBER_WORDS, VAGUE_NUMBERS, category_of, harm_of, lexicon
 from conflictkg.facts import Victim
 
-QUALS = r"(?P<{q}>at least|more than|over|nearly|almost|about|approximately|around|roughly|some|an estimated|up to|a total of|as many as|fewer than|a further|another|an additional)"
+QUALS = r"(?P<{q}>at least|more than|over|nearly|almost|about|approximately|around|roughly|some|an estimated|up to|a total of|as many as|fewer than|a further|another|an additional)"  # noqa: E501
 QUAL = QUALS.format(q="q")
 NUMW = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 NUM = rf"(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+|{NUMW}|{'|'.join(VAGUE_NUMBERS)})"
-QMAP = {"at least": "at_least", "more than": "more_than", "over": "more_than", "nearly": "about",
-        "almost": "about", "about": "about", "approximately": "about", "around": "about",
-        "roughly": "about", "some": "about", "an estimated": "about", "up to": "up_to",
-        "as many as": "up_to", "fewer than": "up_to", "a total of": "exact"}
-WHOM_KILLED = re.compile(r"^\s*,?\s*(?:whom|who) (?:they |were |had been )?(?:\w+ly )?(?:executed|killed|shot|murdered)", re.I)
+QMAP = {
+    "at least": "at_least",
+    "more than": "more_than",
+    "over": "more_than",
+    "nearly": "about",
+    "almost": "about",
+    "about": "about",
+    "approximately": "about",
+    "around": "about",
+    "roughly": "about",
+    "some": "about",
+    "an estimated": "about",
+    "up to": "up_to",
+    "as many as": "up_to",
+    "fewer than": "up_to",
+    "a total of": "exact",
+}
+WHOM_KILLED = re.compile(
+    r"^\s*,?\s*(?:whom|who) (?:they |were |had been )?(?:\w+ly )?(?:executed|killed|shot|murdered)", re.I
+)
 ADDITIVE = re.compile(r"\b(?:other|others|more|additional|another|further|also)\b", re.I)
 
 
@@ -63,33 +78,45 @@ def _rx() -> _Rx:
         lex = lexicon()
         noun = lex.victim_noun.pattern
         adj = r"(?:(?!and\b|or\b|of\b|in\b|were\b|was\b)[\w\-’']+\s+){0,3}?"
-        counted = re.compile(rf"(?:{QUAL}\s+)?\b{NUM}(?P<more>\s+(?:more|other|others|additional|further))?\s+(?:of\s+(?:the\s+|their\s+|these\s+)?)?{adj}(?P<noun>{noun})", re.I)
+        counted = re.compile(
+            rf"(?:{QUAL}\s+)?\b{NUM}(?P<more>\s+(?:more|other|others|additional|further))?\s+(?:of\s+(?:the\s+|their\s+|these\s+)?)?{adj}(?P<noun>{noun})",
+            re.I,
+        )
         harm = re.sub(r"\(\?P<h\d+>", "(?:", lex.harm_any.pattern)
-        bare = re.compile(rf"(?:(?P<hv1>{harm})\s+(?:{QUALS.format(q='q1')}\s+)?\b(?P<n1>\d[\d,]*|{NUMW})\b(?!\s*(?:percent|%|km|kilomet|miles|years?|days?|hours?|vehicles|motorbikes|homes|houses|buildings|cases|attacks|incidents|separate|times|a\.m|p\.m|months?)))|(?:(?:{QUALS.format(q='q2')}\s+)?\b(?P<n2>\d[\d,]*|{NUMW})\s+(?:more\s+)?(?P<hv2>killings|deaths|dead|died|injured|wounded|fatalities))\b", re.I)
+        bare = re.compile(
+            rf"(?:(?P<hv1>{harm})\s+(?:{QUALS.format(q='q1')}\s+)?\b(?P<n1>\d[\d,]*|{NUMW})\b(?!\s*(?:percent|%|km|kilomet|miles|years?|days?|hours?|vehicles|motorbikes|homes|houses|buildings|cases|attacks|incidents|separate|times|a\.m|p\.m|months?)))|(?:(?:{QUALS.format(q='q2')}\s+)?\b(?P<n2>\d[\d,]*|{NUMW})\s+(?:more\s+)?(?P<hv2>killings|deaths|dead|died|injured|wounded|fatalities))\b",
+            re.I,
+        )
         single = re.compile(rf"(?P<hs>{harm})\s+(?:an?|one)\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{noun})", re.I)
-        of_the = re.compile(r"\b(?:the )?bodies of (?:those|the (?:men|people|persons|villagers) (?:who were )?)?(?:arrested|detained|abducted|taken)\b", re.I)
+        of_the = re.compile(
+            r"\b(?:the )?bodies of (?:those|the (?:men|people|persons|villagers) (?:who were )?)?(?:arrested|detained|abducted|taken)\b",  # noqa: E501
+            re.I,
+        )
         _RX = _Rx(counted, bare, single, of_the)
     return _RX
 
 
 def _harm_near(text: str, start: int, end: int) -> str | None:
     lex = lexicon()
-    after = text[end:end + 60]
-    m = re.match(r"^\s*(?:\([^)]*\)\s*)?(?:(?:were|was|had been|have been|been|are|is|later|also|reportedly|allegedly|forcibly|subsequently|summarily|more|others?|all)\s+){0,3}", after)
-    rest = after[m.end():] if m else after
+    after = text[end : end + 60]
+    m = re.match(
+        r"^\s*(?:\([^)]*\)\s*)?(?:(?:were|was|had been|have been|been|are|is|later|also|reportedly|allegedly|forcibly|subsequently|summarily|more|others?|all)\s+){0,3}",  # noqa: E501
+        after,
+    )
+    rest = after[m.end() :] if m else after
     h = lex.harm_any.match(rest)
     if h:
         return harm_of(h)
     # the verb before it in the same clause ("killed four men", "arrested 17 men")
-    before = text[max(0, start - 90):start]
+    before = text[max(0, start - 90) : start]
     clause = re.split(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bbefore\b", before)[-1]
     hs = list(lex.harm_any.finditer(clause))
     if hs:
         return harm_of(hs[-1])
     # a passive further on ("19 individuals suspected of ... were allegedly arrested")
-    more = text[end:end + 90]
+    more = text[end : end + 90]
     stop = re.search(r"\d|[;:]", more)
-    window = more[:stop.start()] if stop else more
+    window = more[: stop.start()] if stop else more
     h = re.search(r"\b(?:were|was|been)\b", window)
     if h:
         hm = lex.harm_any.search(window, h.end())
@@ -108,21 +135,25 @@ def find_counts(text: str) -> list[Count]:
     numbers = NUM_QUICK.search(text) is not None
     if not numbers and not lexicon().harm_any.search(text):
         return out
-    for m in (rx.counted.finditer(text) if numbers else ()):
+    for m in rx.counted.finditer(text) if numbers else ():
         n = m.group("n")
         val = _value(n)
         vague = n.lower() in VAGUE_NUMBERS
         qual = None if vague else QMAP.get((m.group("q") or "").lower(), "exact")
         cat = category_of(lexicon().victim_noun.match(m.group("noun")) or m)
         harm = _harm_near(text, m.start(), m.end())
-        before = text[max(0, m.start() - 60):m.start()]
+        before = text[max(0, m.start() - 60) : m.start()]
         sub = _is_subgroup(before)
-        add = bool(m.group("more")) or (m.group("q") or "").lower() in ("another", "an additional", "a further")
+        add = bool(m.group("more")) or (m.group("q") or "").lower() in (
+            "another",
+            "an additional",
+            "a further",
+        )
         out.append(Count(m.start(), m.end(), None if vague else val, qual, cat, harm, sub, add))
         taken.append(m.span())
-        if harm != "killed" and WHOM_KILLED.match(text[m.end():m.end() + 60]):
+        if harm != "killed" and WHOM_KILLED.match(text[m.end() : m.end() + 60]):
             out.append(Count(m.start(), m.end(), None if vague else val, qual, cat, "killed", sub, add))
-    for m in (rx.bare.finditer(text) if numbers else ()):
+    for m in rx.bare.finditer(text) if numbers else ():
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         n = m.group("n1") or m.group("n2")
@@ -132,18 +163,30 @@ def find_counts(text: str) -> list[Count]:
         if h.lower() in ("killings", "deaths", "dead", "died", "fatalities"):
             harm = "killed"
         qual = QMAP.get((m.group("q1") or m.group("q2") or "").lower(), "exact")
-        before = text[max(0, m.start() - 60):m.start()]
-        out.append(Count(m.start(), m.end(), _value(n), qual, "persons", harm, _is_subgroup(before),
-                         bool(re.search(r"\bmore\b", m.group()))))
+        before = text[max(0, m.start() - 60) : m.start()]
+        out.append(
+            Count(
+                m.start(),
+                m.end(),
+                _value(n),
+                qual,
+                "persons",
+                harm,
+                _is_subgroup(before),
+                bool(re.search(r"\bmore\b", m.group())),
+            )
+        )
         taken.append(m.span())
     for m in rx.single.finditer(text):
         s = m.start("noun") - 3
         if any(ts <= s < te or ts < m.end() <= te for ts, te in taken):
             continue
         hm = lexicon().harm_any.match(m.group("hs"))
-        before = text[max(0, m.start() - 60):m.start()]
+        before = text[max(0, m.start() - 60) : m.start()]
         cat = category_of(lexicon().victim_noun.match(m.group("noun")) or m)
-        out.append(Count(m.start(), m.end(), 1, "exact", cat, harm_of(hm) if hm else None, _is_subgroup(before)))
+        out.append(
+            Count(m.start(), m.end(), 1, "exact", cat, harm_of(hm) if hm else None, _is_subgroup(before))
+        )
         taken.append(m.span())
     out.sort(key=lambda c: c.start)
     # "four men and a child": a singular noun joined to a counted one is counted too
@@ -169,7 +212,13 @@ def _is_subgroup(before: str) -> bool:
 
 def singular_death(text: str) -> bool:
     """ "X was killed", "He died": one person killed without a number."""
-    return bool(re.search(r"(?<!who )\b(?:was (?:also )?(?:shot and )?(?:killed|shot dead|executed|murdered|assassinated|found dead)|(?:he|she) died|(?<!who )died (?:while|after|from|of))\b", text, re.I))
+    return bool(
+        re.search(
+            r"(?<!who )\b(?:was (?:also )?(?:shot and )?(?:killed|shot dead|executed|murdered|assassinated|found dead)|(?:he|she) died|(?<!who )died (?:while|after|from|of))\b",  # noqa: E501
+            text,
+            re.I,
+        )
+    )
 
 
 def killed_total(counts: list[Count]) -> tuple[int | None, str | None]:

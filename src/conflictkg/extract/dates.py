@@ -28,21 +28,42 @@ def _g(pat: str, n: str) -> str:
 
 
 PATTERNS = [
-    ("range_days", rf"\b(?:between|from|[Bb]etween|[Ff]rom) {_g(M,'m1')} {_g(D,'d1')}(?:,? {_g(Y,'y1')})? (?:and|to|until|through|-|–) (?:{_g(M,'m2')} )?{_g(D,'d2')}(?:,? {_g(Y,'y2')})?\b"),
-    ("multi", rf"\b{_g(M,'m1')} {_g(D,'d1')}(?P<more>(?:, [0-3]?\d)*),? and (?:{_g(M,'m2')} )?{_g(D,'d2')}(?:,? {_g(Y,'y1')})?\b(?! (?:percent|people|persons|civilians|soldiers))"),
-    ("dash_days", rf"\b{_g(M,'m1')} {_g(D,'d1')} ?[-–] ?(?:{_g(M,'m2')} )?{_g(D,'d2')}(?:,? {_g(Y,'y1')})?\b"),
-    ("month_range", rf"\b(?:between|from|[Bb]etween|[Ff]rom) (?:{_g(MOD,'x1')} )?{_g(M,'m1')}(?:,? {_g(Y,'y1')})? (?:and|to|until|through) (?:{_g(MOD,'x2')} )?{_g(M,'m2')}(?:,? {_g(Y,'y2')})?\b"),
-    ("month_to", rf"\b{_g(M,'m1')} (?:to|through|until) {_g(M,'m2')}(?:,? {_g(Y,'y2')})?\b"),
-    ("month_dash", rf"\b{_g(M,'m1')}(?: {_g(Y,'y1')})? ?[-–] ?{_g(M,'m2')},? {_g(Y,'y2')}\b"),
-    ("day", rf"\b{_g(M,'m1')} {_g(D,'d1')}(?:,? {_g(Y,'y1')})?\b(?![\d,]*\s*(?:percent|people|persons))"),
-    ("day_first", rf"\b{_g(D,'d1')} {_g(M,'m1')}(?:,? {_g(Y,'y1')})?\b"),
-    ("month_year", rf"\b(?:{_g(MOD,'x1')} )?{_g(M,'m1')},? {_g(Y,'y1')}\b"),
-    ("month", rf"\b(?:{_g(MOD,'x1')} )?{_g(M,'m1')}\b"),
-    ("year_range", rf"\b(?:between |from )?{_g(Y,'y1')} ?(?:[-–]|to|and) ?{_g(Y,'y2')}\b"),
-    ("year", rf"\b(?:{_g(MOD,'x1')} )?{_g(Y,'y1')}\b"),
-    ("generic_year", r"\b(?:during|in|throughout|over|earlier in|later in|for) the (?:year|reporting period)\b|\bthis year\b"),
-    ("generic_period", r"\b(?:during |in |over )?the (?:first|second|last) (?:six|three|nine|half|quarter|\w+ months)(?: months)?(?: of the year)?\b|\bfirst half of the year\b"),
-    ("relative", r"\b(?P<num>\w+|a) (?P<unit>days?|weeks?) (?P<dir>later|after|earlier|before)\b|\b(?:the following|the next) (?P<unit2>day|week|morning)\b|\b(?:the same day|that day|that night|the same night|shortly thereafter|hours later)\b"),
+    (
+        "range_days",
+        rf"\b(?:between|from|[Bb]etween|[Ff]rom) {_g(M, 'm1')} {_g(D, 'd1')}(?:,? {_g(Y, 'y1')})? (?:and|to|until|through|-|–) (?:{_g(M, 'm2')} )?{_g(D, 'd2')}(?:,? {_g(Y, 'y2')})?\b",  # noqa: E501
+    ),
+    (
+        "multi",
+        rf"\b{_g(M, 'm1')} {_g(D, 'd1')}(?P<more>(?:, [0-3]?\d)*),? and (?:{_g(M, 'm2')} )?{_g(D, 'd2')}(?:,? {_g(Y, 'y1')})?\b(?! (?:percent|people|persons|civilians|soldiers))",  # noqa: E501
+    ),
+    (
+        "dash_days",
+        rf"\b{_g(M, 'm1')} {_g(D, 'd1')} ?[-–] ?(?:{_g(M, 'm2')} )?{_g(D, 'd2')}(?:,? {_g(Y, 'y1')})?\b",
+    ),
+    (
+        "month_range",
+        rf"\b(?:between|from|[Bb]etween|[Ff]rom) (?:{_g(MOD, 'x1')} )?{_g(M, 'm1')}(?:,? {_g(Y, 'y1')})? (?:and|to|until|through) (?:{_g(MOD, 'x2')} )?{_g(M, 'm2')}(?:,? {_g(Y, 'y2')})?\b",  # noqa: E501
+    ),
+    ("month_to", rf"\b{_g(M, 'm1')} (?:to|through|until) {_g(M, 'm2')}(?:,? {_g(Y, 'y2')})?\b"),
+    ("month_dash", rf"\b{_g(M, 'm1')}(?: {_g(Y, 'y1')})? ?[-–] ?{_g(M, 'm2')},? {_g(Y, 'y2')}\b"),
+    ("day", rf"\b{_g(M, 'm1')} {_g(D, 'd1')}(?:,? {_g(Y, 'y1')})?\b(?![\d,]*\s*(?:percent|people|persons))"),
+    ("day_first", rf"\b{_g(D, 'd1')} {_g(M, 'm1')}(?:,? {_g(Y, 'y1')})?\b"),
+    ("month_year", rf"\b(?:{_g(MOD, 'x1')} )?{_g(M, 'm1')},? {_g(Y, 'y1')}\b"),
+    ("month", rf"\b(?:{_g(MOD, 'x1')} )?{_g(M, 'm1')}\b"),
+    ("year_range", rf"\b(?:between |from )?{_g(Y, 'y1')} ?(?:[-–]|to|and) ?{_g(Y, 'y2')}\b"),
+    ("year", rf"\b(?:{_g(MOD, 'x1')} )?{_g(Y, 'y1')}\b"),
+    (
+        "generic_year",
+        r"\b(?:during|in|throughout|over|earlier in|later in|for) the (?:year|reporting period)\b|\bthis year\b",  # noqa: E501
+    ),
+    (
+        "generic_period",
+        r"\b(?:during |in |over )?the (?:first|second|last) (?:six|three|nine|half|quarter|\w+ months)(?: months)?(?: of the year)?\b|\bfirst half of the year\b",  # noqa: E501
+    ),
+    (
+        "relative",
+        r"\b(?P<num>\w+|a) (?P<unit>days?|weeks?) (?P<dir>later|after|earlier|before)\b|\b(?:the following|the next) (?P<unit2>day|week|morning)\b|\b(?:the same day|that day|that night|the same night|shortly thereafter|hours later)\b",  # noqa: E501
+    ),
 ]
 COMPILED = [(k, re.compile(p)) for k, p in PATTERNS]
 
@@ -50,11 +71,22 @@ MONTH_CONTEXT = re.compile(
     r"(?:\b(?:in|In|during|During|since|Since|of|until|Until|by|By|from|From|to|through|and|between|Between|"
     r"early|late|mid|Also in|also in|last|Last|that|That|each|every|[Ss]tarting in)\s*-?$)|^$|(?:^|[.;:]\s*)$"
 )
-STATUS_BEFORE = re.compile(r"(?:\b(?:[Aa]s of|[Ss]ince|[Uu]ntil|[Bb]y the end of|[Ss]tarting in|[Ss]tarting|[Ee]nd of|[Bb]y|[Ee]xpected in|scheduled for|set for|planned for)\s+(?:early |late |mid-)?)$")
-REF_BEFORE = re.compile(r"(?:\b(?:following|after|in connection with|since|before|prior to|in the wake of|related to|over|about|during)\s+(?:the|a|an|its|their)\s+(?:\w+\s+)?)$", re.I)
+STATUS_BEFORE = re.compile(
+    r"(?:\b(?:[Aa]s of|[Ss]ince|[Uu]ntil|[Bb]y the end of|[Ss]tarting in|[Ss]tarting|[Ee]nd of|[Bb]y|[Ee]xpected in|scheduled for|set for|planned for)\s+(?:early |late |mid-)?)$"  # noqa: E501
+)
+REF_BEFORE = re.compile(
+    r"(?:\b(?:following|after|in connection with|since|before|prior to|in the wake of|related to|over|about|during)\s+(?:the|a|an|its|their)\s+(?:\w+\s+)?)$",  # noqa: E501
+    re.I,
+)
 ATTR_BEFORE = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|last)\s+$", re.I)
-PUBLICATION_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:report|reports|study|survey|statement by|decree|law|constitution|accord|agreement|peace deal|elections?|census)\b", re.I)
-EVENT_NOUN_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:attack|attacks|raid|killing|killings|massacre|ambush|clash|clashes|bombing|abduction|kidnapping|arrest|arrests|operation|incident|events|protests?|demonstrations?|response|coup)\b", re.I)
+PUBLICATION_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}(?:report|reports|study|survey|statement by|decree|law|constitution|accord|agreement|peace deal|elections?|census)\b",  # noqa: E501
+    re.I,
+)
+EVENT_NOUN_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}(?:attack|attacks|raid|killing|killings|massacre|ambush|clash|clashes|bombing|abduction|kidnapping|arrest|arrests|operation|incident|events|protests?|demonstrations?|response|coup)\b",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -112,8 +144,8 @@ def find_dates(text: str, covers: int) -> list[DateMention]:
 
 def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | None:
     g = m.groupdict()
-    before = text[max(0, m.start() - 40):m.start()]
-    after = text[m.end():m.end() + 100]
+    before = text[max(0, m.start() - 40) : m.start()]
+    after = text[m.end() : m.end() + 100]
     s, e = m.span()
     mk = lambda v, p, k="event", **kw: DateMention(s, e, m.group(), v, p, k, **kw)  # noqa: E731
     try:
@@ -162,7 +194,14 @@ def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | No
         if kind == "month_year":
             return mk(f"{int(g['y1'])}-{_mnum(g['m1']):02d}", "month", _kind(before, after))
         if kind == "month":
-            if g["m1"] == "May" and not g.get("x1") and not re.search(r"\b(?:in|In|of|since|until|by|early|late|mid|from|to|and|between|Between|during|During)\s*$", before):
+            if (
+                g["m1"] == "May"
+                and not g.get("x1")
+                and not re.search(
+                    r"\b(?:in|In|of|since|until|by|early|late|mid|from|to|and|between|Between|during|During)\s*$",
+                    before,
+                )
+            ):
                 return None
             if not g.get("x1") and not MONTH_CONTEXT.search(before):
                 return None
@@ -175,7 +214,13 @@ def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | No
         if kind == "year":
             y = int(g["y1"])
             k = _kind(before, after)
-            if k == "event" and not re.search(r"\b(?:in|In|during|During|of|late|early|mid|from|since|until|by)\s*-?$", before) and not g.get("x1"):
+            if (
+                k == "event"
+                and not re.search(
+                    r"\b(?:in|In|during|During|of|late|early|mid|from|since|until|by)\s*-?$", before
+                )
+                and not g.get("x1")
+            ):
                 k = "attr"  # a bare year: "the 2012 coup leader", "a 2015 peace deal"
             return mk(str(y), "year", k)
         if kind == "generic_year":
@@ -198,7 +243,10 @@ def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | No
     return None
 
 
-PUBLISHED_AFTER = re.compile(r"^[\s,]*(?:the |its |an? )?(?:[\w’'()\-]+ ){0,7}?(?:also )?(?:published|issued|released|launched|presented) (?:its |a |an |the )?(?:[\w\-]+ ){0,3}(?:report|study|statement|findings)", re.I)
+PUBLISHED_AFTER = re.compile(
+    r"^[\s,]*(?:the |its |an? )?(?:[\w’'()\-]+ ){0,7}?(?:also )?(?:published|issued|released|launched|presented) (?:its |a |an |the )?(?:[\w\-]+ ){0,3}(?:report|study|statement|findings)",  # noqa: E501
+    re.I,
+)
 
 
 def _kind(before: str, after: str) -> str:

@@ -24,9 +24,13 @@ from conflictkg.registry import norm
 
 SEPARATE = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:separate|different|distinct|simultaneous) "
-    r"(?:\w+ )?(?:raids|attacks|incidents|operations|assaults)\b[^.]*?\b(?:villages?|towns?|localities|communities) "
-    r"of (?P<list>[A-Z][^.;()]*)")
-FORCE_WORDS = re.compile(r"\b(?:military (?:camp|post|base|convoy|patrol|position)|army (?:camp|post|base)|outpost|barracks|checkpoint|soldiers|troops|peacekeepers|gendarmerie (?:post|brigade)|police (?:station|post))\b", re.I)
+    r"(?:\w+ )?(?:raids|attacks|incidents|operations|assaults)\b[^.]*?\b(?:villages?|towns?|localities|communities) "  # noqa: E501
+    r"of (?P<list>[A-Z][^.;()]*)"
+)
+FORCE_WORDS = re.compile(
+    r"\b(?:military (?:camp|post|base|convoy|patrol|position)|army (?:camp|post|base)|outpost|barracks|checkpoint|soldiers|troops|peacekeepers|gendarmerie (?:post|brigade)|police (?:station|post))\b",  # noqa: E501
+    re.I,
+)
 PROTEST_WORDS = re.compile(r"\b(?:protests?|demonstrations?|demonstrators|protesters|rally|rallies)\b", re.I)
 
 
@@ -90,7 +94,12 @@ _COUNTRY_GENERIC: dict[str | None, frozenset] = {}
 
 
 def _generic(key: str) -> bool:
-    return key in GENERIC_KEYS or key.endswith("SECURITY_FORCES") or key == "MDSF" or key.endswith("_ARMED_GROUP")
+    return (
+        key in GENERIC_KEYS
+        or key.endswith("SECURITY_FORCES")
+        or key == "MDSF"
+        or key.endswith("_ARMED_GROUP")
+    )
 
 
 def group_paragraph(clauses: list[Clues], covers: int, last_place: list) -> list[Incident]:
@@ -100,7 +109,13 @@ def group_paragraph(clauses: list[Clues], covers: int, last_place: list) -> list
     context: Clues | None = None  # the last general statement ("Extremist groups frequently employed IEDs")
     for c in clauses:
         has_date = c.event_date is not None
-        if current is not None and not has_date and c.sub_event and c.triggers and not isinstance(current, _Group):
+        if (
+            current is not None
+            and not has_date
+            and c.sub_event
+            and c.triggers
+            and not isinstance(current, _Group)
+        ):
             inc = _open(c, covers, inherit=current)
             out.append(inc)
             current = inc
@@ -130,7 +145,11 @@ def group_paragraph(clauses: list[Clues], covers: int, last_place: list) -> list
             if inc.perps or inc.anchor.sent.index < context.sent.index:
                 continue
             if (set(inc.anchor.types) & set(context.types)) - {"KILL", "ATTACK"}:
-                subj = [a.key for a in context.actors if a.role == "subject" and a.start < context.triggers[0].start]
+                subj = [
+                    a.key
+                    for a in context.actors
+                    if a.role == "subject" and a.start < context.triggers[0].start
+                ]
                 if subj:
                     inc.perps = subj
                     inc.inherited = True
@@ -157,9 +176,7 @@ def _continues(c: Clues, cur: Incident) -> bool:
     if c.event_date is not None:
         if c.follow_up:
             return True
-        if cur.days and c.event_date.value in cur.days:
-            return True
-        return False
+        return bool(cur.days and c.event_date.value in cur.days)
     if _split_off(c, cur):
         return False
     return bool(c.triggers or c.counts or c.follow_up or c.relative is not None)
@@ -175,9 +192,12 @@ def _split_off(c: Clues, cur: Incident) -> bool:
     state = any(k in STATE_KEYS_CACHE or _state_key(k) for k in cur.perps)
     if types & JUDICIAL_SPLIT and violent and not state and not (types & VIOLENT - {"KILL"}):
         return True
-    if REPRISAL.search(c.text) and "KILL" in types and (cur_types & {"ExplosiveDevice", "ATTACK", "AttackOnForces"}) and cur.anchor.sent.index != c.sent.index:
-        return True
-    return False
+    return bool(
+        REPRISAL.search(c.text)
+        and "KILL" in types
+        and cur_types & {"ExplosiveDevice", "ATTACK", "AttackOnForces"}
+        and cur.anchor.sent.index != c.sent.index
+    )  # noqa: E501
 
 
 STATE_KEYS_CACHE: set[str] = set()
@@ -236,7 +256,9 @@ def _open_many(c: Clues, covers: int, last_place: list) -> list[Incident]:
     if not m:
         return [base]
     names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("list")) if n.strip()]
-    names = [re.match(r"[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*", n).group() for n in names if re.match(r"[A-Z]", n)]
+    names = [
+        re.match(r"[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*", n).group() for n in names if re.match(r"[A-Z]", n)
+    ]
     if len(names) < 2:
         return [base]
     out = []
@@ -249,13 +271,16 @@ def _open_many(c: Clues, covers: int, last_place: list) -> list[Incident]:
     return out
 
 
-def resolve_types(raw: list[str], perps_kinds: list[str], targets_kinds: list[str], victims: list[Victim],
-                  text: str) -> list[str]:
+def resolve_types(
+    raw: list[str], perps_kinds: list[str], targets_kinds: list[str], victims: list[Victim], text: str
+) -> list[str]:
     """KILL / ATTACK in context: who did it to whom."""
     state = any(k in STATE_KINDS for k in perps_kinds)
-    forces_hit = any(v.category in ("soldiers", "peacekeepers") and v.harm in ("killed", "injured") for v in victims) \
-        or any(k in ("StateForce", "ForeignForce", "Peacekeepers") for k in targets_kinds) \
+    forces_hit = (
+        any(v.category in ("soldiers", "peacekeepers") and v.harm in ("killed", "injured") for v in victims)
+        or any(k in ("StateForce", "ForeignForce", "Peacekeepers") for k in targets_kinds)
         or bool(FORCE_WORDS.search(text) and not state)
+    )
     out: list[str] = []
 
     def put(t: str) -> None:
@@ -297,19 +322,27 @@ def resolve_types(raw: list[str], perps_kinds: list[str], targets_kinds: list[st
 DEFAULT_ACTOR = {"Sentencing": "COURT", "PoliticalDecision": "GOVERNMENT", "Expulsion": "GOVERNMENT"}
 
 
-def to_events(incs: list[Incident], doc: str, kinds: dict[str, str], country: str | None = None,
-              covers: int | None = None) -> list[Event]:
+def to_events(
+    incs: list[Incident],
+    doc: str,
+    kinds: dict[str, str],
+    country: str | None = None,
+    covers: int | None = None,
+) -> list[Event]:
     events = _to_events(incs, doc, kinds)
     for ev in events:
         if not ev.perpetrators and ev.types and ev.types[0] in DEFAULT_ACTOR:
             # a sentence is passed by a court, a referendum held by the government
             ev.perpetrators = [role_key(DEFAULT_ACTOR[ev.types[0]], country)]
-        if ev.date_precision == "year" and not ev.location:
-            if covers is not None and ev.date == str(covers):
-                ev.aggregate = True
+        if ev.date_precision == "year" and not ev.location and covers is not None and ev.date == str(covers):
+            ev.aggregate = True
         if ev.date_precision == "year" and any((v.count or 0) >= 100 for v in ev.victims):
             ev.aggregate = True
-        if ev.killed is None and any(v.count is None and v.harm == "killed" for v in ev.victims) and not ev.location:
+        if (
+            ev.killed is None
+            and any(v.count is None and v.harm == "killed" for v in ev.victims)
+            and not ev.location
+        ):
             ev.aggregate = True
     return events
 
@@ -342,8 +375,13 @@ def _event(inc: Incident, pieces: list[Clues], doc: str, kinds: dict[str, str], 
     for p in pieces:
         if not inc.split_place:
             victims.extend(victims_of(p.counts))
-    types = resolve_types(raw, [kinds.get(k, "") for k in inc.perps], [kinds.get(k, "") for k in inc.targets],
-                          victims, inc.anchor.text)
+    types = resolve_types(
+        raw,
+        [kinds.get(k, "") for k in inc.perps],
+        [kinds.get(k, "") for k in inc.targets],
+        victims,
+        inc.anchor.text,
+    )
     if not types:
         return None
     quotes: list[str] = []
@@ -366,10 +404,23 @@ def _event(inc: Incident, pieces: list[Clues], doc: str, kinds: dict[str, str], 
     if date is not None:
         killed = next((p.killed for p in pieces[1:] if p.killed is not None), None)
     return Event(
-        id="", doc=doc, quotes=quotes, date=d, date_precision=prec, types=types, perpetrators=perps,
-        attribution=attribution or "asserted", partners=list(inc.partners), targets=targets,
-        victims=victims, killed=killed, killed_qualifier=inc.killed_q if killed is not None else None,
-        location=inc.location, admin1=inc.admin1, aggregate=inc.aggregate, evidence=spans,
+        id="",
+        doc=doc,
+        quotes=quotes,
+        date=d,
+        date_precision=prec,
+        types=types,
+        perpetrators=perps,
+        attribution=attribution or "asserted",
+        partners=list(inc.partners),
+        targets=targets,
+        victims=victims,
+        killed=killed,
+        killed_qualifier=inc.killed_q if killed is not None else None,
+        location=inc.location,
+        admin1=inc.admin1,
+        aggregate=inc.aggregate,
+        evidence=spans,
     )
 
 
@@ -391,7 +442,11 @@ def merge_retellings(events: list[Event]) -> list[Event]:
         for k in ev.perpetrators:
             if k not in host.perpetrators and not (host.perpetrators and _generic(k)):
                 host.perpetrators.append(k)
-        host.perpetrators = [k for k in host.perpetrators if not (_generic(k) and any(not _generic(x) for x in host.perpetrators))]
+        host.perpetrators = [
+            k
+            for k in host.perpetrators
+            if not (_generic(k) and any(not _generic(x) for x in host.perpetrators))
+        ]
         for k in ev.targets:
             if k not in host.targets:
                 host.targets.append(k)
@@ -426,7 +481,13 @@ def _same(a: Event, b: Event) -> bool:
     if la and lb:
         if la != lb:
             return False
-        return same_day or "range" in (a.date_precision, b.date_precision) and "day" in (a.date_precision, b.date_precision) or a.date == b.date and a.date_precision == "range"
+        return (
+            same_day
+            or "range" in (a.date_precision, b.date_precision)
+            and "day" in (a.date_precision, b.date_precision)
+            or a.date == b.date
+            and a.date_precision == "range"
+        )
     if not same_day:
         return False
     # one place unknown: compatible when the known one lies in the region the other names

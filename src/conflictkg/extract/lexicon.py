@@ -15,15 +15,51 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "hundred": 100, "a dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a dozen": 12,
 }
 VAGUE_NUMBERS = ("dozens", "scores", "hundreds", "thousands", "several", "numerous", "many")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -72,14 +108,16 @@ class Lexicon:
 
     def nontrigger_quick(self, text: str) -> bool:
         low = text.lower()
-        return any(w in low for w in ("detention", "release", "threat", "death", "dead", "disobedience", "recommend"))
+        return any(
+            w in low for w in ("detention", "release", "threat", "death", "dead", "disobedience", "recommend")
+        )
 
     def maybe_relation(self, text: str) -> bool:
         low = text.lower()
         return any(s in low for s in self.relation_stems)
 
 
-PLACE_NAME = r"(?:[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*|N[’'][A-Z][\w\-]+)(?:[ \-](?:[A-Z][\w'’\-]+|du|de|el|al))*(?<!’s)(?<!'s)"
+PLACE_NAME = r"(?:[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*|N[’'][A-Z][\w\-]+)(?:[ \-](?:[A-Z][\w'’\-]+|du|de|el|al))*(?<!’s)(?<!'s)"  # noqa: E501
 
 
 @cache
@@ -93,14 +131,26 @@ def lexicon() -> Lexicon:
     croles = {(r[0], r[1]): r[2] for r in _rows("country_roles.tsv")}
     roles = [(r[0], r[1], re.compile(r[2], re.I)) for r in _rows("roles.tsv")]
     victims = [(r[0], r[1]) for r in _rows("victims.tsv")]
-    victim_noun = re.compile(r"\b(?:" + "|".join(f"(?P<v{i}>{v[1]})" for i, v in enumerate(victims)) + r")\b", re.I)
+    victim_noun = re.compile(
+        r"\b(?:" + "|".join(f"(?P<v{i}>{v[1]})" for i, v in enumerate(victims)) + r")\b", re.I
+    )
     harms = [(r[0], re.compile(r"\b(?:" + r[1] + r")\b", re.I)) for r in _rows("harms.tsv")]
-    harm_any = re.compile(r"\b(?:" + "|".join(f"(?P<h{i}>{r[1]})" for i, r in enumerate(_rows("harms.tsv"))) + r")\b", re.I)
+    harm_any = re.compile(
+        r"\b(?:" + "|".join(f"(?P<h{i}>{r[1]})" for i, r in enumerate(_rows("harms.tsv"))) + r")\b", re.I
+    )
     attribution = [(r[0], re.compile(r[1], re.I)) for r in _rows("attribution.tsv")]
-    cues = [(r[0], r[1], re.compile(r[2].replace("{NAME}", PLACE_NAME)),
-             tuple(w for w in (r[3] if len(r) > 3 else "").split(",") if w)) for r in _rows("places.tsv")]
+    cues = [
+        (
+            r[0],
+            r[1],
+            re.compile(r[2].replace("{NAME}", PLACE_NAME)),
+            tuple(w for w in (r[3] if len(r) > 3 else "").split(",") if w),
+        )
+        for r in _rows("places.tsv")
+    ]
     stop = frozenset(
-        line.strip() for line in (DATA / "place_stopwords.txt").read_text(encoding="utf-8").splitlines()
+        line.strip()
+        for line in (DATA / "place_stopwords.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     )
     countries = {}
@@ -113,9 +163,26 @@ def lexicon() -> Lexicon:
             by_name[n.lower()] = c.iso
     stems = tuple(r[0] for r in _rows("trigger_stems.txt"))
     rstems = tuple(r[0] for r in _rows("relation_stems.txt"))
-    return Lexicon(triggers, nontriggers, trigger_any, generic, croles, roles, victims, victim_noun,
-                   harms, harm_any, attribution, cues, stop, countries, by_name, trigger_stems=stems,
-                   relation_stems=rstems, trigger_needs=trigger_needs)
+    return Lexicon(
+        triggers,
+        nontriggers,
+        trigger_any,
+        generic,
+        croles,
+        roles,
+        victims,
+        victim_noun,
+        harms,
+        harm_any,
+        attribution,
+        cues,
+        stop,
+        countries,
+        by_name,
+        trigger_stems=stems,
+        relation_stems=rstems,
+        trigger_needs=trigger_needs,
+    )
 
 
 def harm_of(match: re.Match) -> str:

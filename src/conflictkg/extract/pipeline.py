@@ -24,7 +24,9 @@ from conflictkg.registry import Registry, load_registry
 from conflictkg.reports import Report
 
 log = logging.getLogger(__name__)
-DATE_HINT = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d|the year)\b")
+DATE_HINT = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d|the year)\b"  # noqa: E501
+)
 
 
 YEAR = re.compile(r"(?:19|20)\d\d")
@@ -154,8 +156,11 @@ def _dedupe(rels: list[Relation]) -> list[Relation]:
     for r in rels:
         if r.subject == r.object or "UNIDENTIFIED" in (r.subject, r.object):
             continue
-        key = (r.doc, *sorted((r.subject, r.object)), r.relation) if r.relation in SYMMETRIC_RELATIONS \
+        key = (
+            (r.doc, *sorted((r.subject, r.object)), r.relation)
+            if r.relation in SYMMETRIC_RELATIONS
             else (r.doc, r.subject, r.relation, r.object)
+        )
         if key in seen:
             continue
         seen.add(key)
@@ -180,8 +185,9 @@ def _combine(results: Iterable[ExtractionResult]) -> ExtractionResult:
     return out
 
 
-def iter_extract(reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1,
-                 chunksize: int = 2) -> Iterator[ExtractionResult]:
+def iter_extract(
+    reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1, chunksize: int = 2
+) -> Iterator[ExtractionResult]:
     """One result per report, in input order; `workers` > 1 uses a process pool."""
     if workers <= 1:
         registry = registry if registry is not None else load_registry()
@@ -192,8 +198,9 @@ def iter_extract(reports: Iterable[Report], registry: Registry | None = None, *,
         yield from pool.map(_one, ((r, ()) for r in reports), chunksize=chunksize)
 
 
-def extract(reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1,
-            progress: bool = False) -> ExtractionResult:
+def extract(
+    reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1, progress: bool = False
+) -> ExtractionResult:
     """Extract many reports; results in input order, deterministic (same input, same ids)."""
     it = iter_extract(reports, registry, workers=workers)
     if progress:

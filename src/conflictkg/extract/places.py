@@ -14,7 +14,9 @@ from functools import cache
 from conflictkg.extract.lexicon import MONTHS, lexicon
 from conflictkg.registry import Registry, norm
 
-EVENT_NAME_AFTER = re.compile(r"^\s+(?:massacre|attack|attacks|killings|case|trial|accords?|agreement|peace|process|declaration|prison|airport|[Rr]iver)\b")
+EVENT_NAME_AFTER = re.compile(
+    r"^\s+(?:massacre|attack|attacks|killings|case|trial|accords?|agreement|peace|process|declaration|prison|airport|[Rr]iver)\b"
+)
 ORIGIN_BEFORE = re.compile(r"\b(?:from|native of|citizen of|national of)\s+(?:the\s+)?$")
 REGION_SUFFIX = re.compile(r"\s+(?:Regions?|Province|Governorate|State)$")
 RANK = {"1": 1, "2": 2, "region": 9}
@@ -74,8 +76,9 @@ def _first_words(registry: Registry) -> frozenset[str]:
     return frozenset(name.split()[0] for name in registry._place_index() if name.split())
 
 
-def find_places(text: str, registry: Registry | None, country: str | None,
-                actor_spans: list[tuple[int, int]] = ()) -> PlaceFinding:
+def find_places(
+    text: str, registry: Registry | None, country: str | None, actor_spans: list[tuple[int, int]] = ()
+) -> PlaceFinding:
     lex = lexicon()
     mentions: list[PlaceMention] = []
     regions_named: list[tuple[int, str]] = []
@@ -87,9 +90,9 @@ def find_places(text: str, registry: Registry | None, country: str | None,
         for m in rx.finditer(text):
             name = _clean(m.group("name"))
             start = m.start("name")
-            if rank != "region" and ROUTE.search(text[max(0, start - 40):start]):
+            if rank != "region" and ROUTE.search(text[max(0, start - 40) : start]):
                 continue
-            if _bad(name, actor_spans, start, lex) or EVENT_NAME_AFTER.match(text[start + len(name):]):
+            if _bad(name, actor_spans, start, lex) or EVENT_NAME_AFTER.match(text[start + len(name) :]):
                 continue
             if REGION_SUFFIX.search(name):
                 regions_named.append((start, REGION_SUFFIX.sub("", name)))
@@ -99,8 +102,10 @@ def find_places(text: str, registry: Registry | None, country: str | None,
                 continue
             r = RANK[rank]
             admin1 = None
-            tail = text[m.end():m.end() + 60]
-            mreg = re.match(r"^(?:\s*\([^)]*\))?,? (?:in )?(?:the )?(?:\w+ )?(?P<r>[A-Z][\w’'\-é]+) [Rr]egion\b", tail)
+            tail = text[m.end() : m.end() + 60]
+            mreg = re.match(
+                r"^(?:\s*\([^)]*\))?,? (?:in )?(?:the )?(?:\w+ )?(?P<r>[A-Z][\w’'\-é]+) [Rr]egion\b", tail
+            )
             if mreg:
                 admin1 = mreg.group("r")
             mentions.append(PlaceMention(name, start, r, admin1, explicit=(rank == "1")))
@@ -122,15 +127,24 @@ def find_places(text: str, registry: Registry | None, country: str | None,
                     start = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
                     if any(s <= start < e for s, e in actor_spans) and sub != capital:
                         continue
-                    if EVENT_NAME_AFTER.match(text[start + len(sub):]) or ORIGIN_BEFORE.search(text[max(0, start - 30):start]):
+                    if EVENT_NAME_AFTER.match(text[start + len(sub) :]) or ORIGIN_BEFORE.search(
+                        text[max(0, start - 30) : start]
+                    ):
                         break
                     h = hits[0]
                     if h.kind == "Region" and sub != capital:
                         regions_named.append((start, h.name))
                     else:
                         reg = registry.region_of(h)
-                        mentions.append(PlaceMention(sub, start, 1 if h.kind == "Locality" else 2,
-                                                     reg.name if reg else None, h.country))
+                        mentions.append(
+                            PlaceMention(
+                                sub,
+                                start,
+                                1 if h.kind == "Locality" else 2,
+                                reg.name if reg else None,
+                                h.country,
+                            )
+                        )
                     break
     # a region name alone is admin1 only, unless it is the capital or the text says "near X"
     keep = []
@@ -140,13 +154,17 @@ def find_places(text: str, registry: Registry | None, country: str | None,
             keep.append(pm)
             continue
         if norm(pm.name) in region_names and pm.name != capital:
-            near = re.search(r"\b(?:near|outside|city of|town of) (?:the )?$", text[max(0, pm.start - 12):pm.start])
+            near = re.search(
+                r"\b(?:near|outside|city of|town of) (?:the )?$", text[max(0, pm.start - 12) : pm.start]
+            )
             if not near:
                 continue
         if registry is not None and pm.name != capital:
             hits = registry.places_named(pm.name, country) if country else registry.places_named(pm.name)
             if hits and all(h.kind == "Region" for h in hits):
-                near = re.search(r"\b(?:near|outside|city of|town of) (?:the )?$", text[max(0, pm.start - 12):pm.start])
+                near = re.search(
+                    r"\b(?:near|outside|city of|town of) (?:the )?$", text[max(0, pm.start - 12) : pm.start]
+                )
                 if not near:
                     regions_named.append((pm.start, hits[0].name))
                     continue

@@ -15,19 +15,35 @@ from conflictkg.facts import Event, Relation, Span
 from conflictkg.registry import Registry
 
 RELATION_CUE = re.compile(
-    r"\b(?:linked to|-linked|ties to|affiliated with|associated with|aligned with|pro-government|progovernment|"
-    r"affiliate|faction of|splinter|alliance of|coalition of|such as|including|rival|clash|clashes|fighting between|"
+    r"\b(?:linked to|-linked|ties to|affiliated with|associated with|aligned with|pro-government|progovernment|"  # noqa: E501
+    r"affiliate|faction of|splinter|alliance of|coalition of|such as|including|rival|clash|clashes|fighting between|"  # noqa: E501
     r"along with|accompanied by|together with|jointly with|in coordination with|targeted|operations against|"
-    r"fought against|and associated|allied)\b", re.I)
+    r"fought against|and associated|allied)\b",
+    re.I,
+)
 LIST_GAP = re.compile(r"^\s*(?:\([^)]*\))?\s*(?:,|and|, and|or|;)?\s*(?:the\s+)?(?:\([^)]*\)\s*)?$")
-ARMED = {"StateForce", "ForeignForce", "Peacekeepers", "IslamistArmedGroup", "RebelGroup", "RebelCoalition",
-         "ProGovernmentMilitia", "EthnicMilitia"}
+ARMED = {
+    "StateForce",
+    "ForeignForce",
+    "Peacekeepers",
+    "IslamistArmedGroup",
+    "RebelGroup",
+    "RebelCoalition",
+    "ProGovernmentMilitia",
+    "EthnicMilitia",
+}
 
 
 def _rel(c: Clues, doc: str, s: str, r: str, o: str) -> Relation:
     sent = c.sent
-    return Relation(doc=doc, subject=s, relation=r, object=o, quote=sent.text,
-                    evidence=[Span(sent.start, sent.end, sent.text, sent.index)])
+    return Relation(
+        doc=doc,
+        subject=s,
+        relation=r,
+        object=o,
+        quote=sent.text,
+        evidence=[Span(sent.start, sent.end, sent.text, sent.index)],
+    )
 
 
 def _list_after(acts: list[ActorMention], pos: int, text: str) -> list[ActorMention]:
@@ -37,7 +53,7 @@ def _list_after(acts: list[ActorMention], pos: int, text: str) -> list[ActorMent
         return []
     out = [after[0]]
     for a in after[1:]:
-        gap = text[out[-1].end:a.start]
+        gap = text[out[-1].end : a.start]
         if LIST_GAP.match(gap) or re.fullmatch(r"\s*[–—-]?\s*including\s+(?:the\s+)?", gap):
             out.append(a)
         else:
@@ -53,7 +69,7 @@ def _before(acts: list[ActorMention], pos: int, text: str, window: int = 60) -> 
         return []
     out = [prev[-1]]
     for a in reversed(prev[:-1]):
-        gap = text[a.end:out[0].start]
+        gap = text[a.end : out[0].start]
         if LIST_GAP.match(gap) or re.fullmatch(r"\s*(?:and|,)\s*(?:“|\")?", gap):
             out.insert(0, a)
         else:
@@ -66,22 +82,27 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
     out: list[Relation] = []
     gov = role_key("GOVERNMENT", country)
     # "Russia-linked Wagner Group", "Al-Qaeda-linked JNIM"
-    for m in re.finditer(r"\b(?P<n>[A-Z][\w’'\-]*?(?: [A-Z][\w’'\-]+)?)-(?:linked|affiliated|backed|aligned)\b", text):
+    for m in re.finditer(
+        r"\b(?P<n>[A-Z][\w’'\-]*?(?: [A-Z][\w’'\-]+)?)-(?:linked|affiliated|backed|aligned)\b", text
+    ):
         hit = resolve_phrase(m.group("n"), country, registry)
         subj = [a for a in acts if a.end > m.end() and a.start <= m.end() + 60]
         if hit and subj:
             rel = "alignedWith" if m.group().endswith("aligned") and hit[1] == "Government" else "linkedTo"
             out.append(_rel(c, doc, subj[0].key, rel, hit[0]))
-    for m in re.finditer(r"\b(?:linked to|with (?:suspected )?ties to|affiliated with|associated with|aligned with|allied with)\s+", text):
+    for m in re.finditer(
+        r"\b(?:linked to|with (?:suspected )?ties to|affiliated with|associated with|aligned with|allied with)\s+",  # noqa: E501
+        text,
+    ):
         objs = _list_after(acts, m.end(), text)
         objs = [o for o in objs if o.start - m.end() < 40 or o is not objs[0]]
         if not objs:
             continue
         subj = _before(acts, m.start(), text)
-        np = text[subj[0].start if subj else max(0, m.start() - 60):m.start()]
+        np = text[subj[0].start if subj else max(0, m.start() - 60) : m.start()]
         cue = m.group().strip()
         if not subj:
-            inc = re.search(r"\bincluding\b", text[objs[-1].end:objs[-1].end + 20])
+            inc = re.search(r"\bincluding\b", text[objs[-1].end : objs[-1].end + 20])
             if inc:
                 subj = _list_after(acts, objs[-1].end + inc.end(), text)
         for o in objs:
@@ -95,7 +116,11 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
                 if rel == "alignedWith":
                     out.append(_rel(c, doc, s.key, rel, o.key))
                 else:
-                    out.append(_rel(c, doc, o.key, rel, s.key) if rel == "alliedWith" else _rel(c, doc, s.key, rel, o.key))
+                    out.append(
+                        _rel(c, doc, o.key, rel, s.key)
+                        if rel == "alliedWith"
+                        else _rel(c, doc, s.key, rel, o.key)
+                    )
     for a in acts:
         if a.kind == "ProGovernmentMilitia" and re.search(r"pro-?government", a.text, re.I):
             out.append(_rel(c, doc, a.key, "alignedWith", gov))
@@ -104,7 +129,7 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
         side = [a for a in acts if a.start >= m.end() and a.role != "none"][:2]
         if len(side) == 2 and side[0].key != side[1].key:
             out.append(_rel(c, doc, side[0].key, "foughtAgainst", side[1].key))
-            if re.search(r"\brival\s+(?:\S+\s+){0,2}$", text[max(0, side[1].start - 40):side[1].start]):
+            if re.search(r"\brival\s+(?:\S+\s+){0,2}$", text[max(0, side[1].start - 40) : side[1].start]):
                 out.append(_rel(c, doc, side[0].key, "rivalOf", side[1].key))
     # "X, a JNIM affiliate"; "an affiliate of X"; "a faction of X"
     for m in re.finditer(r",?\s+an?\s+(?P<o>[^,.;]{1,80}?)\s+(?:affiliate|faction|splinter group)\b", text):
@@ -134,7 +159,10 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
                 if s.key != head[0].key:
                     out.append(_rel(c, doc, s.key, "memberOf", head[0].key))
     # "Government and French troops targeted terrorist organizations–including A, B, and C"
-    for m in re.finditer(r"\b(?:targeted|launched (?:\w+ )?operations against|conducted (?:\w+ )?operations against|fought against)\s+", text):
+    for m in re.finditer(
+        r"\b(?:targeted|launched (?:\w+ )?operations against|conducted (?:\w+ )?operations against|fought against)\s+",  # noqa: E501
+        text,
+    ):
         subj = [a for a in _before(acts, m.start(), text, 30) if a.kind in ARMED]
         objs = [o for o in _list_after(acts, m.end(), text) if o.kind in ARMED]
         for s in subj:
@@ -142,8 +170,11 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
                 out.append(_rel(c, doc, s.key, "targets", o.key))
     # joint action: "X along with Y", "X and associated Y", "X accompanied by Y"
     for i in range(1, len(acts)):
-        gap = text[acts[i - 1].end:acts[i].start]
-        if re.fullmatch(r"\W*(?:along with|together with|jointly with|in coordination with|and associated|and allied)\W*", gap):
+        gap = text[acts[i - 1].end : acts[i].start]
+        if re.fullmatch(
+            r"\W*(?:along with|together with|jointly with|in coordination with|and associated|and allied)\W*",
+            gap,
+        ):
             out.append(_rel(c, doc, acts[i - 1].key, "operatesWith", acts[i].key))
     for p in (a for a in acts if a.role == "partner"):
         heads = [a for a in acts if a.end <= p.start and a.role in ("subject", "agent") and a.kind in ARMED]
@@ -157,7 +188,12 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
         kinds = {a.key: a.kind for a in acts}
         for s in c.perps:
             for o in c.targets:
-                if s != o and kinds.get(s) in ARMED and kinds.get(o) in ARMED and "UNIDENTIFIED" not in (s, o):
+                if (
+                    s != o
+                    and kinds.get(s) in ARMED
+                    and kinds.get(o) in ARMED
+                    and "UNIDENTIFIED" not in (s, o)
+                ):
                     out.append(_rel(c, doc, s, "foughtAgainst", o))
     return [r for r in out if r.subject != r.object]
 
@@ -168,5 +204,7 @@ def event_relations(ev: Event, kinds: dict[str, str]) -> list[Relation]:
     if "ArmedClash" in ev.types and len(ev.perpetrators) >= 2 and ev.evidence:
         sp = ev.evidence[0]
         a, b = ev.perpetrators[:2]
-        out.append(Relation(doc=ev.doc, subject=a, relation="foughtAgainst", object=b, quote=sp.quote, evidence=[sp]))
+        out.append(
+            Relation(doc=ev.doc, subject=a, relation="foughtAgainst", object=b, quote=sp.quote, evidence=[sp])
+        )
     return out

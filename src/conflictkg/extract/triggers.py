@@ -19,7 +19,11 @@ def find_triggers(text: str) -> list[Trigger]:
     """Every trigger of every type whose cheap substring prefilter passes."""
     lex = lexicon()
     low = text.lower()
-    masked = [(m.start(), m.end()) for m in lex.nontriggers.finditer(text)] if lex.nontrigger_quick(text) or "-" in text else []
+    masked = (
+        [(m.start(), m.end()) for m in lex.nontriggers.finditer(text)]
+        if lex.nontrigger_quick(text) or "-" in text
+        else []
+    )
     out = []
     for (etype, rx), needs in zip(lex.triggers, lex.trigger_needs, strict=True):
         if needs and not any(w in low for w in needs):
