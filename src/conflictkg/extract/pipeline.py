@@ -186,16 +186,26 @@ def _combine(results: Iterable[ExtractionResult]) -> ExtractionResult:
 
 
 def iter_extract(
-    reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1, chunksize: int = 2
+    reports: Iterable[Report], registry: Registry | None = None, *, workers: int = 1, window: int = 8
 ) -> Iterator[ExtractionResult]:
-    """One result per report, in input order; `workers` > 1 uses a process pool."""
+    """One result per report, in input order. `workers` > 1 uses a process pool fed a few
+    reports at a time (at most `window` per worker in flight), so a corpus streams through
+    in bounded memory. Workers load the default registry (ontology/*.ttl)."""
     if workers <= 1:
         registry = registry if registry is not None else load_registry()
         for r in reports:
             yield extract_report(r, registry)
         return
+    from collections import deque
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_one, ((r, ()) for r in reports), chunksize=chunksize)
+        pending: deque = deque()
+        for r in reports:
+            pending.append(pool.submit(_one, (r, ())))
+            if len(pending) >= workers * window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def extract(
