@@ -58,13 +58,17 @@ def test_rdf_formats_registered() -> None:
     assert set(RDF_FORMATS) <= set(formats())
 
 
-def test_turtle_reloads_with_same_count(exported, counts) -> None:
+def test_turtle_reloads_with_same_count(exported, counts, store_dir) -> None:
     _, triples = counts
     g = rdflib.Graph().parse(exported["ttl"], format="turtle")
     assert len(g) == triples
     store = ox.Store()
     store.load(path=str(exported["ttl"]), format=ox.RdfFormat.TURTLE)
     assert len(store) == triples
+    source = {ox.Triple(q.subject, q.predicate, q.object)
+              for q in open_store(store_dir).quads_for_pattern(None, None, None, None)}
+    assert {ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, None)} == source
     text = exported["ttl"].read_text()
     assert "@prefix actor: <https://w3id.org/conflictkg/id/actor/> ." in text
     assert "actor:fama " in text
@@ -88,12 +92,12 @@ def test_ntriples_sorted_lines(exported, counts) -> None:
     assert nq == sorted(nq)
 
 
-def test_jsonld_round_trip(exported, counts) -> None:
+def test_jsonld_round_trip(exported, counts, store_dir) -> None:
     quads, _ = counts
     ds = rdflib.Dataset().parse(exported["jsonld"], format="json-ld")
     assert sum(len(g) for g in ds.graphs()) == quads
-    parsed = list(ox.parse(path=str(exported["jsonld"]), format=ox.RdfFormat.JSON_LD))
-    assert len(set(parsed)) == quads
+    parsed = set(ox.parse(path=str(exported["jsonld"]), format=ox.RdfFormat.JSON_LD))
+    assert parsed == set(open_store(store_dir).quads_for_pattern(None, None, None, None))
     doc = json.loads(exported["jsonld"].read_text())
     assert doc["@context"] == make_context()["@context"]
 

@@ -11,6 +11,7 @@ reusable context `ontology/context.jsonld`, which is made from the ontology
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import IO, Any
@@ -205,6 +206,11 @@ def _value(term: ox.Term, coerce: str | None) -> Any:
         return {"@value": term.value, "@language": term.language}
     dt = term.datatype.value
     if coerce and coerce != "@id" and _expand_type(coerce) == dt:
+        # JSON numbers and booleans where the lexical form is canonical (round-trips exactly)
+        if dt == _XSD + "integer" and re.fullmatch(r"-?(0|[1-9][0-9]*)", term.value):
+            return int(term.value)
+        if dt == _XSD + "boolean" and term.value in ("true", "false"):
+            return term.value == "true"
         return term.value
     if dt == _XSD + "string":
         return term.value if coerce is None else {"@value": term.value}
