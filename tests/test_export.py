@@ -65,10 +65,13 @@ def test_turtle_reloads_with_same_count(exported, counts, store_dir) -> None:
     store = ox.Store()
     store.load(path=str(exported["ttl"]), format=ox.RdfFormat.TURTLE)
     assert len(store) == triples
-    source = {ox.Triple(q.subject, q.predicate, q.object)
-              for q in open_store(store_dir).quads_for_pattern(None, None, None, None)}
-    assert {ox.Triple(q.subject, q.predicate, q.object)
-            for q in store.quads_for_pattern(None, None, None, None)} == source
+
+    def ground(s: ox.Store) -> set[ox.Triple]:  # blank nodes get new labels when re-parsed
+        return {ox.Triple(q.subject, q.predicate, q.object)
+                for q in s.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    assert ground(store) == ground(open_store(store_dir))
     text = exported["ttl"].read_text()
     assert "@prefix actor: <https://w3id.org/conflictkg/id/actor/> ." in text
     assert "actor:fama " in text
