@@ -101,3 +101,23 @@ def test_two_reports_disagree_both_stand(registry) -> None:
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.report_graph(r.id)))}
     problems = [r for r in report.results if r.severity is not Severity.INFO and r.focus in ours]
     assert problems == [], report.text()
+
+
+def test_bad_spans_are_repaired_or_dropped(registry) -> None:
+    text = "In May, JNIM fighters killed five civilians in Mopti."
+    report = Report("r.txt", text, ReportMeta(covers=2023, country="ML"))
+    quote = "JNIM fighters killed five civilians"
+    good_start = text.index(quote)
+    ev = Event(id="r-e1", doc="r.txt", quotes=[quote], types=["Attack"], perpetrators=["JNIM"],
+               evidence=[Span(good_start + 3, good_start + 3 + len(quote), quote),  # shifted
+                         Span(0, 7, "In May,"),  # right
+                         Span(0, 4, "not in the report")])  # made up
+    stats: dict[str, int] = {}
+    quads = report_quads(report, ExtractionResult(events=[ev]), registry, stats)
+    assert stats == {"spans_repaired": 1, "spans_dropped": 1}
+    store = ox.Store()
+    store.extend(quads)
+    rows = _rows(store, "SELECT ?s ?e ?x { ?p oa:start ?s ; oa:end ?e . ?t oa:hasSelector ?p, ?q . "
+                        "?q oa:exact ?x }")
+    assert sorted((int(r["s"]), int(r["e"]), r["x"]) for r in rows) == sorted(
+        [(good_start, good_start + len(quote), quote), (0, 7, "In May,")])

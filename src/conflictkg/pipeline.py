@@ -46,6 +46,7 @@ class BuildSummary:
     conforms: bool | None = None  # None: not validated
     validation: str = "not run"
     inferred: int | None = None  # None: reasoning not run
+    evidence: dict[str, int] = field(default_factory=dict)  # spans_repaired, spans_dropped
     store: Path = DEFAULT_STORE
     outputs: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -58,6 +59,8 @@ class BuildSummary:
             f"relations  {self.relations}",
             f"triples    {self.triples} (store: {self.store})",
             f"validation {self.validation}",
+            f"evidence   {self.evidence.get('spans_repaired', 0)} spans re-anchored on their quote, "
+            f"{self.evidence.get('spans_dropped', 0)} quotes not found in their report (dropped)",
             "reasoning  " + (f"{self.inferred} inferred triples" if self.inferred is not None
                              else "not run"),
             "time       " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
@@ -174,7 +177,7 @@ def build(
         quads: list[ox.Quad] = []
         for report in tqdm(reports, desc="graph", unit="report", disable=not progress,
                            file=sys.stderr):
-            quads.extend(report_quads(report, result, registry))
+            quads.extend(report_quads(report, result, registry, summary.evidence))
         quads.extend(registry_quads(registry))
         quads.extend(ontology_quads())
 

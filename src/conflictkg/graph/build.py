@@ -87,6 +87,8 @@ class GraphBuilder:
     graph: ox.NamedNode = field(init=False)
     report_node: ox.NamedNode = field(init=False)
     quads: list[ox.Quad] = field(default_factory=list)
+    spans_repaired: int = 0
+    spans_dropped: int = 0
     _evidence_done: set[str] = field(default_factory=set)
     _places_done: set[str] = field(default_factory=set)
 
@@ -130,14 +132,28 @@ class GraphBuilder:
         return node
 
     def spans_for(self, quotes: list[str], spans: list[Span]) -> list[Span]:
-        """The evidence spans of a fact: given offsets, else found by searching the text."""
-        if spans:
+        """The evidence spans of a fact: given offsets, else found by searching the text.
+
+        Evidence must select the exact text (oa:exact == text[start:end]): a span whose
+        offsets do not hold its quote is re-anchored on the quote's first occurrence, or
+        dropped if the quote is not in the report (counted in `spans_repaired` /
+        `spans_dropped`: bad data is cleaned or dropped and counted, STYLE.md 6)."""
+        text = self.report.text
+        if not spans:
+            spans = [Span(at, at + len(q), q) for q in quotes if (at := text.find(q)) >= 0]
+            self.spans_dropped += sum(1 for q in quotes if q and text.find(q) < 0)
             return spans
         out = []
-        for q in quotes:
-            at = self.report.text.find(q)
+        for sp in spans:
+            if text[sp.start:sp.end] == sp.quote and sp.quote:
+                out.append(sp)
+                continue
+            at = text.find(sp.quote) if sp.quote else -1
             if at >= 0:
-                out.append(Span(at, at + len(q), q))
+                out.append(Span(at, at + len(sp.quote), sp.quote, sp.sentence))
+                self.spans_repaired += 1
+            else:
+                self.spans_dropped += 1
         return out
 
     # -- places ------------------------------------------------------------
@@ -308,8 +324,10 @@ def event_label(ev: Event) -> str:
     return f"{kind}{where}{when}"
 
 
-def report_quads(report: Report, result: ExtractionResult, registry: Registry) -> list[ox.Quad]:
-    """All quads of one report's named graph, in a deterministic order."""
+def report_quads(report: Report, result: ExtractionResult, registry: Registry,
+                 stats: dict[str, int] | None = None) -> list[ox.Quad]:
+    """All quads of one report's named graph, in a deterministic order. `stats`, if
+    given, is incremented with `spans_repaired` and `spans_dropped`."""
     b = GraphBuilder(report, registry)
     b.add_report()
     used = {k for ev in result.events if ev.doc == report.doc
@@ -335,6 +353,9 @@ def report_quads(report: Report, result: ExtractionResult, registry: Registry) -
             continue
         seen.add(k)
         b.add_relation(rel)
+    if stats is not None:
+        stats["spans_repaired"] = stats.get("spans_repaired", 0) + b.spans_repaired
+        stats["spans_dropped"] = stats.get("spans_dropped", 0) + b.spans_dropped
     return sorted(set(b.quads), key=str)
 
 
