@@ -250,7 +250,7 @@ def _roles(c: Clues) -> None:
             or (
                 subj
                 and PASSIVE_BEFORE.search(c.text[: first.start])
-                and not re.search(r"\bby\b", c.text[subj[-1].end :])
+                and not re.search(r"\bby\b", c.text[first.end : first.end + 40])
             )
             and any(a.kind in ("StateForce", "ForeignForce", "Peacekeepers") for a in subj)
         ):

@@ -244,13 +244,17 @@ def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | No
 
 
 PUBLISHED_AFTER = re.compile(
-    r"^[\s,]*(?:the |its |an? )?(?:[\w’'()\-]+ ){0,7}?(?:also )?(?:published|issued|released|launched|presented) (?:its |a |an |the )?(?:[\w\-]+ ){0,3}(?:report|study|statement|findings)",  # noqa: E501
+    r"^[\s,]*(?:the |its |an? )?(?:[\w’'()\-]+ ){0,7}?(?:also )?(?:published|issued|released|launched|presented|made public)"
+    r" (?:its |a |an |the )?(?:[\w\-]+ ){0,3}(?:report|study|statement|findings|video|footage|article|letter|communiqu)",
     re.I,
+)
+LAW_BEFORE = re.compile(
+    r"\b(?:Act|Law|Code|Decree|Constitution|Accord|Agreement|Convention|Protocol|Survey|Report|Plan) of\s*$|\breleased in\s*$"
 )
 
 
 def _kind(before: str, after: str) -> str:
-    if PUBLISHED_AFTER.match(after):
+    if PUBLISHED_AFTER.match(after) or LAW_BEFORE.search(before):
         return "publication"
     if STATUS_BEFORE.search(before):
         return "status"

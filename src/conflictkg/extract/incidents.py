@@ -471,6 +471,8 @@ def merge_retellings(events: list[Event]) -> list[Event]:
 def _same(a: Event, b: Event) -> bool:
     if a.doc != b.doc or not a.date or not b.date:
         return False
+    if a.quotes[0] == b.quotes[0] and a.date == b.date and a.types[0] == b.types[0]:
+        return True  # the report repeats a paragraph word for word
     if not set(a.types) & set(b.types):
         return False
     ia, ib = interval(a.date), interval(b.date)
