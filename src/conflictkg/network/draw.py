@@ -16,6 +16,33 @@ EDGE_STYLE = {1: ("solid", "#2e7d32"), -1: ("dashed", "#c62828"), 0: ("dotted", 
               None: ("solid", "#78909c")}  # None: an unsigned projection (victim, bipartite...)
 
 
+def layout(u: nx.Graph) -> dict:
+    """Each connected component laid out alone (Kamada-Kawai up to 300 nodes, else spring), scaled
+    by the square root of its size and packed in rows, largest first: a spring layout of the
+    whole graph pushes small components to the edges and crushes the large one."""
+    comps = sorted(nx.connected_components(u), key=lambda c: (-len(c), sorted(map(str, c))))
+    sides = [len(c) ** 0.5 for c in comps]
+    width = 1.2 * sum(sd * sd for sd in sides) ** 0.5
+    pos: dict = {}
+    x = y = row = 0.0
+    for comp, side in zip(comps, sides, strict=True):
+        sub = u.subgraph(comp)
+        if len(comp) == 1:
+            local = {next(iter(comp)): (0.5, 0.5)}
+        else:
+            local = (nx.kamada_kawai_layout(sub, weight=None) if len(comp) <= 300
+                     else nx.spring_layout(sub, seed=SEED, weight=None))
+            xs, ys = zip(*local.values(), strict=True)
+            span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+            local = {n: ((px - min(xs)) / span, (py - min(ys)) / span) for n, (px, py) in local.items()}
+        if x + side > width and x > 0:
+            x, y, row = 0.0, y - row - 0.3, 0.0
+        pos.update({n: (x + px * side, y - side + py * side) for n, (px, py) in local.items()})
+        x += side + 0.3
+        row = max(row, side)
+    return pos
+
+
 def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
     """The matplotlib Figure (for notebooks); `draw` writes it as PNG."""
     # a bare Figure, not pyplot: no global backend state, and notebooks display it as it is
@@ -30,7 +57,7 @@ def figure(g: nx.Graph, *, title: str | None = None, label_top: int = 25):
     ax.set_title(title or g.graph.get("name", "network"))
     if u.number_of_nodes() == 0:
         return fig
-    pos = nx.spring_layout(u, seed=SEED, weight=None, k=1.6 / max(1, u.number_of_nodes()) ** 0.5)
+    pos = layout(u)
     kinds = sorted({d.get("kind_label", d.get("kind", "?")) for _, d in u.nodes(data=True)})
     cmap = colormaps["tab20"]
     colour = {k: cmap(i % 20) for i, k in enumerate(kinds)}
