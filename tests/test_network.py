@@ -142,6 +142,18 @@ def test_bipartite(gold_store):
     assert nx.is_bipartite(g)
 
 
+def test_coperpetration_is_the_bipartite_projection(gold_store):
+    """The SPARQL co-perpetration network equals networkx's weighted projection of the
+    actor-event graph on actors, through the edges of actors that are not targets."""
+    b = actor_event_graph(gold_store)
+    joint = nx.Graph((u, v) for u, v, d in b.edges(data=True) if "target" not in d["role"].split())
+    actors = {n for n in joint if b.nodes[n]["bipartite"] == 0}
+    projected = nx.bipartite.weighted_projected_graph(joint, actors)
+    co = coperpetration_network(gold_store)
+    assert {frozenset(e): w for *e, w in projected.edges(data="weight")} == \
+        {frozenset(e): w for *e, w in co.edges(data="weight")}
+
+
 # --- metrics ----------------------------------------------------------------------------------
 
 def test_centrality_ranks_fama_first(signed):
