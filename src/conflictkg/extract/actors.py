@@ -341,6 +341,20 @@ def find_actors(
             else:
                 kind2 = "IslamistArmedGroup" if ISLAMIST_NAME.search(co.group("a")) else kind
             cands.append(ActorMention(key2, kind2, co.start("a"), co.end("a"), co.group("a")))
+    # "killed by an IED planted by al-Shabaab", "by the Taliban", "by FARDC soldiers"
+    for m in BY_NAMED.finditer(text):
+        name = re.sub(r"\s+(?:IEDs?|VBIEDs?|[Ss]uicide \w+)$", "", m.group("name"))
+        if _not_a_name(name) or not (ISLAMIST_NAME.search(name) or re.fullmatch(r"[A-Z]{3,}[\w\-]*", name)):
+            continue
+        if registry is not None and registry.places_named(name):
+            continue
+        key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+        kind = (
+            registry.actors[key].kind
+            if registry is not None and key in registry.actors
+            else ("IslamistArmedGroup" if ISLAMIST_NAME.search(name) else "RebelGroup")
+        )
+        cands.append(ActorMention(key, kind, m.start("name"), m.start("name") + len(name), name))
     # keep the longest non-overlapping mentions (coordination pieces first)
     kept: list[ActorMention] = []
     for c in sorted(cands, key=lambda c: (not c.coord, -(c.end - c.start), not c.registry, c.start)):
@@ -362,7 +376,7 @@ NOT_NAME_WORDS = re.compile(
     r"Many|Some|Other|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Dozens|Hundreds|Individuals|Men|Women|"
     r"He|She|They|It|We|Witnesses|Villagers|Residents|Assailants|Attackers|Gunmen|Soldiers|Troops|Militants|"
     r"Fighters|Members|Protesters|Demonstrators|Officials|Unidentified|January|February|March|April|May|June|"
-    r"July|August|September|October|November|December|Mr|Ms|Mrs|Dr)\b"
+    r"July|August|September|October|November|December|Mr|Ms|Mrs|Dr|IEDs?|VBIEDs?|NGOs?|COVID|HIV|AIDS)\b"
 )
 
 
@@ -370,11 +384,13 @@ NAMED_ACTOR = re.compile(
     r"(?:^|(?<=[\s(]))(?:the )?(?!"
     + NOT_NAME_WORDS.pattern[1:]
     + r")(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|al-\w+|of the|of))*?)"
-    r"(?: (?P<noun>fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|insurgents|gunmen|officers|police|agents|guards))?"  # noqa: E501
+    r"(?: (?P<noun>fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|insurgents|gunmen|officers|police|agents|guards|IEDs?|suicide bombers?))?"  # noqa: E501
     r"(?= (?:(?:reportedly|allegedly|also|then|later) )?(?:attacked|killed|abducted|kidnapped|claimed|executed|raided|ambushed|burned|looted|"  # noqa: E501
-    r"raped|shot|arrested|detained|tortured|beat|beheaded|massacred|opened fire|stormed|seized|captured|abused|recruited)\b)"  # noqa: E501
+    r"raped|shot|arrested|detained|tortured|beat|beheaded|massacred|opened fire|stormed|seized|captured|abused|recruited|"  # noqa: E501
+    r"detonated|planted|bombed|fired|shelled|targeted|assassinated|destroyed|harassed|threatened|besieged|overran|hijacked)\b)"  # noqa: E501
 )
 
+BY_NAMED = re.compile(r"\bby (?:the |an? )?(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3})")
 NAMED_COORD = re.compile(
     r"(?:^|(?<=[\s(]))(?:the )?(?P<a>(?:al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3}) and (?:the )?$"
 )

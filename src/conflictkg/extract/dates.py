@@ -244,12 +244,12 @@ def _resolve(kind: str, m: re.Match, text: str, covers: int) -> DateMention | No
 
 
 PUBLISHED_AFTER = re.compile(
-    r"^[\s,]*(?:the |its |an? )?(?:[\w’'()\-]+ ){0,7}?(?:also )?(?:published|issued|released|launched|presented|made public)"
-    r" (?:its |a |an |the )?(?:[\w\-]+ ){0,3}(?:report|study|statement|findings|video|footage|article|letter|communiqu)",
+    r"^[\s,]*(?:the |its |an? )?(?:[\w’'()\-]+ ){0,7}?(?:also )?(?:published|issued|released|launched|presented|made public)"  # noqa: E501
+    r" (?:its |a |an |the )?(?:[\w\-]+ ){0,3}(?:report|study|statement|findings|video|footage|article|letter|communiqu)",  # noqa: E501
     re.I,
 )
 LAW_BEFORE = re.compile(
-    r"\b(?:Act|Law|Code|Decree|Constitution|Accord|Agreement|Convention|Protocol|Survey|Report|Plan) of\s*$|\breleased in\s*$"
+    r"\b(?:Act|Law|Code|Decree|Constitution|Accord|Agreement|Convention|Protocol|Survey|Report|Plan) of\s*$|\breleased in\s*$"  # noqa: E501
 )
 
 

@@ -27,7 +27,8 @@ NOT_PLACE_WORDS = re.compile(
     r"Union|Report|Coalition|Alliance|Brigade|Battalion|Regiment|Guard|Gendarmerie|Directorate|Service|"
     r"Day|Law|Code|Constitution|Accord|Agreement|Act|Organization|Organisation|Institute|Foundation|"
     r"Company|Corporation|Network|Platform|Rally|House|Church|Mosque|Network|Watch|International|"
-    r"Program|Programme|Fund|Bank|Center|Centre|Initiative|Operation|School)\b"
+    r"Program|Programme|Fund|Bank|Center|Centre|Initiative|Operation|School|Hotel|Restaurant|Stadium|Airport|"
+    r"Base|Barracks|Headquarters|Christianity|Islam|Judaism|Catholicism|Hinduism|Buddhism)\b"
 )
 
 
@@ -50,7 +51,7 @@ class PlaceFinding:
 
 
 def _clean(name: str) -> str:
-    name = re.sub(r"[’']s$", "", name.strip(" ,.;:-"))
+    name = re.sub(r"[’']s?$", "", name.strip(" ,.;:-"))
     return re.sub(r"^(?:the|The) ", "", name)
 
 
