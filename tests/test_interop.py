@@ -360,7 +360,8 @@ def test_imported_graphs_conform_to_shapes(registry, ged_import):
 def test_rows_keep_line_numbers_and_offsets():
     from conflictkg.interop.common import read_rows
 
-    text, rows = read_rows(DATA / "csv" / "odd_line_breaks.csv")
+    text, lazy = read_rows(DATA / "csv" / "odd_line_breaks.csv")
+    rows = list(lazy)
     assert [r.line for r in rows] == [2, 3, 5]
     assert all(text[r.start:r.end] == r.text for r in rows)
     assert rows[0].fields["b"] == "x\u2028y\u0085z" and rows[2].text == "3,r"

@@ -30,36 +30,37 @@ def import_(fmt: str, file: Path, store: Path, dataset_name: str | None, citatio
     Actors are matched to the registry by name and alias (the others are created and
     listed); bad rows are skipped and listed with their line numbers.
     """
+    import contextlib
+
     import pyoxigraph as ox
 
-    from conflictkg.interop import import_dataset, load_into
+    from conflictkg.interop import import_dataset, import_into
     from conflictkg.io import atomic_output
 
-    result = import_dataset(file, fmt, dataset_name, citation=citation, title=title)  # type: ignore[arg-type]
-    s = result.summary
-    if s.rows and not s.imported:
-        raise BadInput(f"{file}: none of the {s.rows} rows could be imported: "
-                       + "; ".join(f"line {k.line}: {k.reason}" for k in s.skipped[:5]))
     ctx = click.get_current_context()
     store_given = ctx.get_parameter_source("store") != click.core.ParameterSource.DEFAULT
-    if output is not None:
-        data = ox.serialize(result.quads, format=ox.RdfFormat.N_QUADS) or b""
-        if str(output) == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            with atomic_output(output, "wb") as fh:
-                fh.write(data)
-    if output is None or store_given:
-        try:
+    to_stdout = output is not None and str(output) == "-"
+    options = {"citation": citation, "title": title}
+    with contextlib.ExitStack() as stack:
+        out = None
+        if output is not None:
+            out = sys.stdout.buffer if to_stdout else stack.enter_context(atomic_output(output, "wb"))
+        if output is None or store_given:
             from conflictkg.store import open_store
-        except ImportError:  # pragma: no cover - the store module is the graph engineer's
-            open_store = None
-        db = open_store(store, read_only=False) if open_store else ox.Store(str(store))
-        load_into(db, result)
-        db.flush()
-    echo = (lambda m: click.echo(m, err=True)) if str(output) == "-" else click.echo
-    for line in s.lines():
+
+            db = open_store(store, read_only=False)
+            summary = import_into(db, file, fmt, dataset_name, out=out, **options)  # type: ignore[arg-type]
+            db.flush()
+        else:
+            def write(quads: list[ox.Quad]) -> None:
+                out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+
+            summary = import_dataset(file, fmt, dataset_name, sink=write, **options).summary  # type: ignore[arg-type]
+        if summary.rows and not summary.imported:
+            raise BadInput(f"{file}: none of the {summary.rows} rows could be imported: "
+                           + "; ".join(f"line {k.line}: {k.reason}" for k in summary.skipped[:5]))
+    echo = (lambda m: click.echo(m, err=True)) if to_stdout else click.echo
+    for line in summary.lines():
         echo(line)
 
 

@@ -13,12 +13,12 @@ Imported rows become events of the same model as report-extracted ones (docs/mod
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 import pyoxigraph as ox
 
 from conflictkg.errors import BadInput
-from conflictkg.interop.common import ImportResult, ImportSummary, Skipped
+from conflictkg.interop.common import ImportResult, ImportSummary, Sink, Skipped, dataset_graph
 from conflictkg.registry import Registry
 
 DatasetFormat = Literal["ucdp-ged", "acled-csv"]
@@ -40,12 +40,13 @@ def _module(fmt: str):
 
 def import_dataset(path: Path | str, fmt: DatasetFormat, dataset_name: str | None = None,
                    registry: Registry | None = None, citation: str | None = None,
-                   title: str | None = None) -> ImportResult:
+                   title: str | None = None, sink: Sink | None = None) -> ImportResult:
     """Read a dataset file into quads of its own named graph, with a summary of what was
     imported, skipped (line and reason) and which actors were matched or created.
 
     `citation` / `title` replace the format's generic ones (name the release you hold,
-    e.g. "UCDP GED Global version 23.1")."""
+    e.g. "UCDP GED Global version 23.1"). With `sink`, quads go to it in batches instead
+    of into the result (see `import_into`)."""
     import dataclasses
 
     path = Path(path)
@@ -57,7 +58,7 @@ def import_dataset(path: Path | str, fmt: DatasetFormat, dataset_name: str | Non
         info = dataclasses.replace(info, citation=citation)
     if title:
         info = dataclasses.replace(info, name=title)
-    return module.IMPORT(path, dataset_name=dataset_name, registry=registry, info=info)
+    return module.IMPORT(path, dataset_name=dataset_name, registry=registry, info=info, sink=sink)
 
 
 def load_into(store: ox.Store, result: ImportResult) -> int:
@@ -68,4 +69,27 @@ def load_into(store: ox.Store, result: ImportResult) -> int:
     return len(result.quads)
 
 
-__all__ = ["FORMATS", "ImportResult", "ImportSummary", "Skipped", "import_dataset", "load_into"]
+def import_into(store: ox.Store, path: Path | str, fmt: DatasetFormat, dataset_name: str | None = None,
+                out: IO[bytes] | None = None, **options) -> ImportSummary:
+    """Import straight into `store` in batches (and as N-Quads to `out`), replacing an
+    earlier import of the dataset. The file is checked (readable, right header, CSV
+    syntax) before the old graph is cleared; bad rows are skipped, as always."""
+    from conflictkg.interop.common import read_rows
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    read_rows(path, _module(fmt).REQUIRED)  # raises BadInput before anything changes
+    name = dataset_name or path.stem
+    store.clear_graph(ox.NamedNode(dataset_graph(name)))
+
+    def sink(quads: list[ox.Quad]) -> None:
+        store.bulk_extend(quads)  # no transaction per batch: 3x faster on a disk store
+        if out is not None:
+            out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+
+    return import_dataset(path, fmt, name, sink=sink, **options).summary
+
+
+__all__ = ["FORMATS", "ImportResult", "ImportSummary", "Skipped", "import_dataset", "import_into",
+           "load_into"]

@@ -28,6 +28,7 @@ from conflictkg.interop.common import (
     ImportResult,
     Row,
     RowError,
+    Sink,
     build_dataset,
     country_code,
     parse_date,
@@ -216,7 +217,7 @@ def emit(a: AcledEvent, row: Row, b: DatasetBuilder) -> None:
 
 
 def import_acled(path: Path | str, dataset_name: str | None = None, registry: Registry | None = None,
-                 info: DatasetInfo = INFO) -> ImportResult:
+                 info: DatasetInfo = INFO, sink: Sink | None = None) -> ImportResult:
     """Read an ACLED CSV export: good rows become events in the dataset's graph, bad rows
     are skipped and listed with their line numbers in the summary."""
     path = Path(path)
@@ -226,7 +227,7 @@ def import_acled(path: Path | str, dataset_name: str | None = None, registry: Re
         emit(parse_row(row), row, b)
 
     return build_dataset(path, info, dataset_name or path.stem, registry or load_registry(),
-                         rows, text, convert)
+                         rows, text, convert, sink)
 
 
 IMPORT = import_acled

@@ -14,7 +14,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,11 +105,12 @@ class DatasetInfo:
     url: str | None = None
 
 
-def read_rows(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[str, list[Row]]:
+def read_rows(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[str, Iterator[Row]]:
     """The file's text and its records, each with the line it starts on and its offsets.
 
-    `required` lists column groups of which the header must hold at least one name
-    (a missing column is a bad file, not a bad row: BadInput).
+    The header is checked at once: `required` lists column groups of which it must hold at
+    least one name (a missing column is a bad file, not a bad row: BadInput). The records
+    are read lazily, so a large file is never held as rows all at once.
     """
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -117,11 +118,6 @@ def read_rows(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[s
         raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path}: not UTF-8 (byte {exc.start}); convert it, e.g. iconv -t UTF-8") from exc
-    # physical lines as the csv reader counts them (str.splitlines would also break at
-    # U+2028 or U+0085 inside a quoted note and shift every offset after it)
-    starts = [0]
-    for ln in io.StringIO(text, newline=""):
-        starts.append(starts[-1] + len(ln))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -133,24 +129,41 @@ def read_rows(path: Path, required: tuple[tuple[str, ...], ...] = ()) -> tuple[s
     missing = [" or ".join(g) for g in required if not any(n in header for n in g)]
     if missing:
         raise BadInput(f"{path}: not this format: the header lacks {', '.join(missing)}")
-    rows: list[Row] = []
+    # a CSV syntax error is a bad file: find it before anything is imported
+    check = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for _ in check:
+            pass
+    except csv.Error as exc:
+        raise BadInput(f"{path}:{check.line_num}: malformed CSV: {exc}") from exc
+    return text, _records(path, text, reader, header)
+
+
+def _records(path: Path, text: str, reader, header: list[str]) -> Iterator[Row]:
+    # physical lines as the csv reader counts them (str.splitlines would also break at
+    # U+2028 or U+0085 inside a quoted note and shift every offset after it)
+    lines = io.StringIO(text, newline="")
+    lines.readline()
+    pos, seen = lines.tell(), 1  # offset of the first unread line; lines consumed
     prev = reader.line_num
     while True:
         try:
             rec = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise BadInput(f"{path}:{reader.line_num}: malformed CSV: {exc}") from exc
         first, last = prev, reader.line_num  # physical lines [first, last), 0-based
         prev = last
+        start = pos
+        while seen < last:
+            pos += len(lines.readline())
+            seen += 1
         if not any(c.strip() for c in rec):
             continue
-        start, end = starts[first], starts[last]
-        raw = text[start:end].rstrip("\r\n")
+        raw = text[start:pos].rstrip("\r\n")
         fields = {h: (rec[i] if i < len(rec) else "") for i, h in enumerate(header)}
-        rows.append(Row(first + 1, fields, start, start + len(raw), raw))
-    return text, rows
+        yield Row(first + 1, fields, start, start + len(raw), raw)
 
 
 def parse_int(value: str, what: str, required: bool = False) -> int | None:
@@ -388,10 +401,18 @@ def dataset_graph(name: str) -> str:
     return iris.report_graph(dataset_id(name))
 
 
+Sink = Callable[[list[ox.Quad]], None]
+
+
 def build_dataset(path: Path, info: DatasetInfo, dataset_name: str, registry: Registry,
-                  rows: list[Row], text: str,
-                  convert: Callable[[Row, DatasetBuilder], None]) -> ImportResult:
-    """Run `convert` on each row; a RowError skips the row and records its line."""
+                  rows: Iterable[Row], text: str, convert: Callable[[Row, DatasetBuilder], None],
+                  sink: Sink | None = None, chunk: int = 2000) -> ImportResult:
+    """Run `convert` on each row; a RowError skips the row and records its line.
+
+    Without `sink` the result holds all quads, sorted. With one, quads are handed to it
+    every `chunk` rows (each batch sorted, in file order) and the result holds none: a
+    300,000-row GED file is never in memory as quads all at once.
+    """
     did = dataset_id(dataset_name)
     summary = ImportSummary(file=str(path), dataset=iris.report(did), graph=iris.report_graph(did))
     b = DatasetBuilder(did, text, path.name, info, registry, summary)
@@ -411,21 +432,29 @@ def build_dataset(path: Path, info: DatasetInfo, dataset_name: str, registry: Re
             summary.skipped.append(Skipped(row.line, str(exc)))
             continue
         summary.imported += 1
+        if sink is not None and summary.rows % chunk == 0:
+            sink(sorted(set(b.quads), key=str))
+            b.quads.clear()
     b.add_new_actors()
     if b.years:
         # ckg:coversYear is one year per source (shapes/report.ttl): for a dataset, the
         # last year its rows reach; every row carries its own full date anyway
         b.add(b.report_node, CKG.coversYear, _int(max(b.years)))
-    return ImportResult(sorted(set(b.quads), key=str), summary)
+    quads = sorted(set(b.quads), key=str)
+    if sink is None:
+        return ImportResult(quads, summary)
+    sink(quads)
+    return ImportResult([], summary)
 
 
-def _progress(rows: list[Row], path: Path) -> Iterator[Row]:
-    if len(rows) < 5000:
+def _progress(rows: Iterable[Row], path: Path) -> Iterator[Row]:
+    """Rows with a progress bar on stderr for large files (STYLE: long work shows progress)."""
+    if path.stat().st_size < 2_000_000:
         yield from rows
         return
     from tqdm import tqdm
 
-    yield from tqdm(rows, desc=f"import {path.name}", unit="row", file=None)
+    yield from tqdm(rows, desc=f"import {path.name}", unit="row")
 
 
 _ = (_bool, norm)

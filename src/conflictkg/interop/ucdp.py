@@ -25,6 +25,7 @@ from conflictkg.interop.common import (
     ImportResult,
     Row,
     RowError,
+    Sink,
     build_dataset,
     country_code,
     parse_date,
@@ -200,7 +201,7 @@ def emit(u: UcdpEvent, row: Row, b: DatasetBuilder) -> None:
 
 
 def import_ucdp(path: Path | str, dataset_name: str | None = None, registry: Registry | None = None,
-                info: DatasetInfo = INFO) -> ImportResult:
+                info: DatasetInfo = INFO, sink: Sink | None = None) -> ImportResult:
     """Read a UCDP GED CSV: good rows become events in the dataset's graph, bad rows are
     skipped and listed with their line numbers in the summary."""
     path = Path(path)
@@ -210,7 +211,7 @@ def import_ucdp(path: Path | str, dataset_name: str | None = None, registry: Reg
     def convert(row: Row, b: DatasetBuilder) -> None:
         emit(parse_row(row), row, b)
 
-    return build_dataset(path, info, name, registry or load_registry(), rows, text, convert)
+    return build_dataset(path, info, name, registry or load_registry(), rows, text, convert, sink)
 
 
 IMPORT = import_ucdp
