@@ -365,3 +365,19 @@ def test_rows_keep_line_numbers_and_offsets():
     assert [r.line for r in rows] == [2, 3, 5]
     assert all(text[r.start:r.end] == r.text for r in rows)
     assert rows[0].fields["b"] == "x\u2028y\u0085z" and rows[2].text == "3,r"
+
+
+def test_acled_export_of_ucdp_events_puts_the_sides_apart(ged_store, registry):
+    store = ox.Store()
+    store.extend(registry_quads(registry))
+    store.extend(ged_store)
+    rows = {parse_tags(r["tags"])["ckg:event"].rsplit("/", 1)[-1]: r for r in acled_rows(store)}
+    clash = rows["ucdp-ged-237564"]  # Government of Mali vs JNIM, Boulikessi
+    assert (clash["event_type"], clash["sub_event_type"]) == ("Battles", "Armed clash")
+    assert (clash["inter1"], clash["actor2"], clash["inter2"]) == ("1", "JNIM", "2")
+    assert clash["interaction"] == "12"
+    assert clash["source"] == "Uppsala Conflict Data Program" and clash["fatalities"] == "3"
+    one_sided = rows["ucdp-ged-12989"]
+    assert (one_sided["actor2"], one_sided["interaction"]) == ("Civilians (Mali)", "17")
+    assert (one_sided["latitude"], one_sided["longitude"], one_sided["geo_precision"]) == (
+        "15.7118", "-4.9118", "1")

@@ -322,6 +322,12 @@ def acled_rows(store: Any, mappings: Mappings | None = None) -> list[dict[str, s
         perps = ranked(e.roles.get("perpetrator", set()))
         partners = ranked(e.roles.get("partner", set()) - set(perps))
         targets = ranked(e.roles.get("target", set()) - set(perps))
+        # a fight coded with both sides as perpetrators and targets (ckg:ArmedClash, UCDP
+        # state-based and non-state rows): ACLED puts the sides in actor1 and actor2
+        two_sided = (e.main == CKG_NS + "ArmedClash" or e.roles.get("target", set()) & set(perps))
+        if two_sided and not targets and len(perps) >= 2:
+            targets = [p for p in perps[1:] if inter(p) != inter(perps[0])][:1] or perps[1:2]
+            perps = [p for p in perps if p not in targets]
         # an event whose report names no perpetrator keeps an empty actor1 (ACLED would
         # write "Unidentified Armed Group", a claim the report does not make)
         actor1 = perps[0] if perps else ""

@@ -410,7 +410,8 @@ def build_dataset(path: Path, info: DatasetInfo, dataset_name: str, registry: Re
     """Run `convert` on each row; a RowError skips the row and records its line.
 
     Without `sink` the result holds all quads, sorted. With one, quads are handed to it
-    every `chunk` rows (each batch sorted, in file order) and the result holds none: a
+    every `chunk` rows (in file order, so the same file gives the same output) and the
+    result holds none: a
     300,000-row GED file is never in memory as quads all at once.
     """
     did = dataset_id(dataset_name)
@@ -433,17 +434,16 @@ def build_dataset(path: Path, info: DatasetInfo, dataset_name: str, registry: Re
             continue
         summary.imported += 1
         if sink is not None and summary.rows % chunk == 0:
-            sink(sorted(set(b.quads), key=str))
+            sink(list(dict.fromkeys(b.quads)))  # deduplicated, in the builder's (file) order
             b.quads.clear()
     b.add_new_actors()
     if b.years:
         # ckg:coversYear is one year per source (shapes/report.ttl): for a dataset, the
         # last year its rows reach; every row carries its own full date anyway
         b.add(b.report_node, CKG.coversYear, _int(max(b.years)))
-    quads = sorted(set(b.quads), key=str)
     if sink is None:
-        return ImportResult(quads, summary)
-    sink(quads)
+        return ImportResult(sorted(set(b.quads), key=str), summary)
+    sink(list(dict.fromkeys(b.quads)))
     return ImportResult([], summary)
 
 
