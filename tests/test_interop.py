@@ -381,3 +381,14 @@ def test_acled_export_of_ucdp_events_puts_the_sides_apart(ged_store, registry):
     assert (one_sided["actor2"], one_sided["interaction"]) == ("Civilians (Mali)", "17")
     assert (one_sided["latitude"], one_sided["longitude"], one_sided["geo_precision"]) == (
         "15.7118", "-4.9118", "1")
+
+
+def test_acled_2024_layout_named_actor_types():
+    r = import_dataset(DATA / "acled" / "named_inter_codes.csv", "acled-csv")
+    assert (r.summary.imported, r.summary.skipped) == (1, [])
+    store = ox.Store()
+    store.extend(r.quads)
+    e = ID + "event/acled-MLI900101"
+    assert one(store, e, "ckg:startDate") == "2024-01-05"
+    police = r.summary.actors_created["Police Forces of Mali (2021-)"]
+    assert one(store, ID + "actor/" + police.lower(), "a") == CKG + "StateForce"  # "State forces" = 1

@@ -37,7 +37,7 @@ from conflictkg.interop.common import (
     read_rows,
 )
 from conflictkg.interop.mappings import load_mappings
-from conflictkg.registry import Registry, load_registry
+from conflictkg.registry import Registry, load_registry, norm
 from conflictkg.vocab import CKG_NS, DCTERMS
 
 # The columns of an ACLED export, in ACLED's order (ACLED Codebook 2023, 'Columns').
@@ -127,6 +127,17 @@ def _precision(code: int | None, day: str, tags: dict[str, str]) -> tuple[str, s
     return day[:4], "year"
 
 
+def _inter(value: str, what: str) -> int | None:
+    """An inter code as ACLED writes it: 1-8, or since 2024 its name ("State forces")."""
+    v = value.strip()
+    if not v or v.isdigit() or v.replace(".", "", 1).isdigit():
+        return parse_int(v, what)
+    code = load_mappings().inter_names.get(norm(v))
+    if code is None:
+        raise RowError(f"{what} is not an ACLED actor type: {v!r}")
+    return code
+
+
 def parse_row(row: Row) -> AcledEvent:
     """Check one row; RowError says what is wrong with it."""
     m = load_mappings()
@@ -147,10 +158,10 @@ def parse_row(row: Row) -> AcledEvent:
     date, precision = _precision(parse_int(row.get("time_precision"), "time_precision"), day, tags)
     qualifier = tags.get("fatalities_qualifier", "exact")
     attribution = tags.get("attribution", "asserted")
-    inter2 = parse_int(row.get("inter2"), "inter2")
+    inter2 = _inter(row.get("inter2"), "inter2")
     return AcledEvent(
         id=eid, event_class=cls, date=date, precision=precision,
-        actor1=actor1, inter1=parse_int(row.get("inter1"), "inter1"),
+        actor1=actor1, inter1=_inter(row.get("inter1"), "inter1"),
         partners=_split(row.get("assoc_actor_1")),
         actor2=row.get("actor2"), inter2=inter2, targets2=_split(row.get("assoc_actor_2")),
         civilian_targeting=bool(row.get("civilian_targeting")) or inter2 == CIVILIAN_INTER,

@@ -46,6 +46,7 @@ class Mappings:
     ucdp_classes: dict[int, str] = field(default_factory=dict)  # type_of_violence -> event class
     inter_classes: dict[int, str] = field(default_factory=dict)  # inter code -> preferred class
     acled_type_classes: dict[str, str] = field(default_factory=dict)  # event type -> broad class
+    inter_names: dict[str, int] = field(default_factory=dict)  # "state forces" -> 1
 
     def inter_code(self, classes: Iterable[str]) -> int | None:
         """The ACLED inter code of an actor typed with `classes` (most specific coded class)."""
@@ -183,6 +184,11 @@ def _read_schemes(g: rdflib.Graph, m: Mappings) -> None:
     for code, cands in ucdp.items():
         best = min(cands.items(), key=lambda kv: kv[1])[0]
         m.ucdp_classes[code] = best
+    # ACLED inter codes by name: exports since 2024 write "State forces", not 1
+    for concept, code in g.subject_objects(SKOS.notation):
+        if str(code).isdigit() and any("inter" in str(x) for x in g.objects(concept, SKOS.inScheme)):
+            for label in (*g.objects(concept, SKOS.prefLabel), *g.objects(concept, RDFS.label)):
+                m.inter_names[norm(str(label))] = int(code)
     # ACLED inter code -> actor class: the best-matched class (exact, close, broad)
     inter: dict[int, dict[str, tuple]] = {}
     for prop in _MATCHES:
