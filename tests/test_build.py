@@ -223,3 +223,12 @@ def test_store_and_out_unwritable(tmp_path) -> None:
     assert result.exit_code == 2, result.output
     assert "afile" in result.output and "cannot write" in result.output
     assert not (tmp_path / "st").exists()  # refused before the store was touched
+
+
+def test_validate_the_built_store(built, tmp_path) -> None:
+    out = tmp_path / "report.ttl"
+    result = CliRunner().invoke(main, ["validate", "--store", str(built / "store"), "--format",
+                                       "turtle", "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output  # the one-line summary on stderr
+    assert "sh:conforms true" in out.read_text()
