@@ -80,7 +80,8 @@ class ImportSummary:
             f"graph: {self.graph}",
             f"actors: {len(self.actors_matched)} matched to the registry, "
             f"{len(self.actors_created)} created",
-            f"places: {self.places_matched} matched to the gazetteer, {self.places_created} created",
+            f"places: {self.places_matched} rows placed in the gazetteer, "
+            f"{self.places_created} new places created",
         ]
         out += [f"  skipped line {s.line}: {s.reason}" for s in self.skipped]
         out += [f"  matched '{n}' -> {k}" for n, k in sorted(self.actors_matched.items())]
