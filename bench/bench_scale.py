@@ -1,0 +1,423 @@
+"""Benchmark: how conflictkg scales from 10k to 1M events, pyoxigraph against rdflib.
+
+Each measurement runs in its own subprocess, so its peak memory (`ru_maxrss` from
+`wait4`) is its own; the parent collects the timings into bench/results/scale.json
+(merged across runs, keyed by size and task) and draws the growth plots.
+
+    .venv/bin/python bench/bench_scale.py --sizes 10k,100k             # measure
+    .venv/bin/python bench/bench_scale.py --sizes 1m --tasks ox-disk-load,ox-mem
+    .venv/bin/python bench/bench_scale.py --report                     # table + plots only
+
+Tasks (each a subprocess; every task but the loads loads the data first, untimed):
+  ox-disk-load   pyoxigraph bulk load into an on-disk store (kept for ox-disk-queries)
+  ox-mem         pyoxigraph in-memory: load, each library query, TriG export
+  ox-disk-queries each library query on the on-disk store (what `conflictkg query` does)
+  rdflib         rdflib Dataset (default graph = union): parse, each library query, TriG export
+  shacl-batched  conflictkg.validate.validate_store, 1000-node batches, 2 worker processes
+  shacl-whole    conflictkg.validate.validate_whole: one pyshacl call over everything
+  reason         conflictkg.reason.materialise
+  network        conflictkg.network: signed actor network and actor-event graph
+Data: bench/data/<size>.nq, made by bench/generate.py when missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+RESULTS = HERE / "results"
+SCALE_JSON = RESULTS / "scale.json"
+TASKS = ("ox-disk-load", "ox-mem", "ox-disk-queries", "rdflib", "shacl-batched", "shacl-whole",
+         "reason", "network")
+# rdflib and one-call pyshacl do not fit or finish beyond these sizes on 24 GiB / 2 cores
+DEFAULT_LIMITS = {"rdflib": 100_000, "shacl-whole": 10_000}
+
+
+def parse_size(text: str) -> int:
+    m = re.fullmatch(r"(\d+)([km]?)", text.strip().lower())
+    if not m:
+        raise SystemExit(f"bad size {text!r}: use e.g. 10k, 100k, 1m")
+    return int(m[1]) * {"": 1, "k": 1000, "m": 1_000_000}[m[2]]
+
+
+def size_name(n: int) -> str:
+    return f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+# -- measurements, inside the subprocess ------------------------------------------------------
+
+class Timeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: int):
+    def fire(*_):
+        raise Timeout
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _example_params(info) -> dict[str, str]:
+    out = {}
+    for p in info.params:
+        if p.required:
+            m = re.search(r'e\.g\. "([^"]+)"', p.description)
+            out[p.name] = m[1] if m else ""
+    return out
+
+
+def run_library(store, out: dict, prefix: str, limit: int) -> None:
+    """Time every library query once (its default parameters), with a per-query limit."""
+    from conflictkg.query import list_queries, run_query
+
+    for info in list_queries():
+        t, c = time.perf_counter(), cpu_seconds()
+        try:
+            with time_limit(limit):
+                rows = len(run_query(store, info.name, _example_params(info)))
+            out[f"{prefix}query:{info.name}"] = round(time.perf_counter() - t, 4)
+            out[f"{prefix}query_cpu:{info.name}"] = round(cpu_seconds() - c, 4)
+            out[f"rows:{info.name}"] = rows
+        except Timeout:
+            out[f"{prefix}query:{info.name}"] = f">{limit}"
+        progress(f"  {prefix}{info.name}: {out[f'{prefix}query:{info.name}']}")
+
+
+def progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads) and its finished children: unlike wall time,
+    it does not grow when other work shares the machine's cores."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def ox_load_memory(nq: Path):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
+    import pyoxigraph as ox
+
+    out: dict = {}
+    t0, c0 = time.perf_counter(), cpu_seconds()
+
+    def lap(key: str) -> None:
+        nonlocal t0, c0
+        out[key] = round(time.perf_counter() - t0, 3)
+        out[f"{key}_cpu"] = round(cpu_seconds() - c0, 3)
+        progress(f"  {key}: {out[key]} s (CPU {out[f'{key}_cpu']} s)")
+        t0, c0 = time.perf_counter(), cpu_seconds()
+
+    disk = work / "store"
+    if name == "ox-disk-load":
+        shutil.rmtree(disk, ignore_errors=True)
+        store = ox.Store(str(disk))
+        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        lap("load")
+        out["quads"] = len(store)
+        del store
+        out["store_mb"] = round(sum(f.stat().st_size for f in disk.rglob("*") if f.is_file()) / 2**20)
+    elif name == "ox-mem":
+        store = ox_load_memory(nq)
+        lap("load")
+        out["quads"] = len(store)
+        run_library(store, out, "", query_limit)
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        with open(work / "export.trig", "wb") as fh:
+            store.dump(fh, format=ox.RdfFormat.TRIG)
+        lap("export_trig")
+        (work / "export.trig").unlink()
+    elif name == "ox-disk-queries":
+        store = ox.Store.read_only(str(disk))
+        lap("open")
+        run_library(store, out, "", query_limit)
+    elif name == "rdflib":
+        from rdflib import Dataset
+
+        ds = Dataset(default_union=True)
+        ds.parse(str(nq), format="nquads")
+        lap("load")
+        out["quads"] = len(ds)
+        run_library(ds, out, "", query_limit)
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        ds.serialize(str(work / "export-rdflib.trig"), format="trig")
+        lap("export_trig")
+        (work / "export-rdflib.trig").unlink()
+    elif name in ("shacl-batched", "shacl-whole"):
+        from conflictkg.validate import validate_store, validate_whole
+
+        store = ox_load_memory(nq)
+        lap("load")
+        report = (validate_store(store, workers=2, progress=True) if name == "shacl-batched"
+                  else validate_whole(store))
+        lap("validate")
+        out["results"] = len(report.results)
+        out["batches"] = getattr(report, "batches", 1)
+    elif name == "reason":
+        from conflictkg.reason import materialise
+
+        store = ox_load_memory(nq)
+        lap("load")
+        out["inferred"] = materialise(store)
+        lap("materialise")
+    elif name == "network":
+        from conflictkg.network.bipartite import actor_event_graph
+        from conflictkg.network.projections import signed_actor_network
+
+        store = ox_load_memory(nq)
+        lap("load")
+        g = signed_actor_network(store, evidence=False)
+        lap("signed_actor_network")
+        out["actors"], out["ties"] = g.number_of_nodes(), g.number_of_edges()
+        b = actor_event_graph(store)
+        lap("actor_event_graph")
+        out["bipartite_nodes"] = b.number_of_nodes()
+    else:
+        raise SystemExit(f"unknown task {name}")
+    return out
+
+
+# -- the parent: subprocesses, results, report -----------------------------------------------
+
+def run_task(name: str, nq: Path, work: Path, query_limit: int, timeout: int) -> dict:
+    """Run one task in a subprocess; its result plus wall seconds and peak RSS (MiB)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--task", name, "--data", str(nq),
+           "--work", str(work), "--query-limit", str(query_limit)]
+    t = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    deadline = t + timeout
+    status = "ok"
+    while True:
+        pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, code, usage = os.wait4(proc.pid, 0)
+            status = f"timeout>{timeout}s"
+            break
+        time.sleep(0.2)
+    out = proc.stdout.read() if proc.stdout else ""
+    result = {}
+    if status == "ok":
+        if code != 0:
+            status = f"failed (exit {os.waitstatus_to_exitcode(code)})"
+        else:
+            result = json.loads(out.strip().splitlines()[-1])
+    result.update(status=status, wall_s=round(time.perf_counter() - t, 2),
+                  cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
+                  peak_rss_mb=round(usage.ru_maxrss / 1024),
+                  loadavg=[round(load_before, 1), round(os.getloadavg()[0], 1)])
+    return result
+
+
+def load_results() -> dict:
+    if SCALE_JSON.exists():
+        return json.loads(SCALE_JSON.read_text())
+    return {}
+
+
+def save_results(results: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    tmp = SCALE_JSON.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    tmp.replace(SCALE_JSON)
+
+
+def measure(sizes: list[int], tasks: list[str], limits: dict[str, int], query_limit: int,
+            timeout: int) -> None:
+    sys.path.insert(0, str(HERE))
+    from generate import generate_stats
+
+    for n in sizes:
+        name = size_name(n)
+        nq = DATA / f"{name}.nq"
+        if not nq.exists():
+            progress(f"generating {nq}")
+            st = generate_stats(n, nq)
+            results = load_results()
+            results.setdefault(name, {})["generate"] = {
+                "status": "ok", "wall_s": round(st.seconds, 1), "reports": st.reports,
+                "events": st.events, "quads": st.quads}
+            save_results(results)
+        work = DATA / f"work-{name}"
+        work.mkdir(parents=True, exist_ok=True)
+        for t in tasks:
+            if n > limits.get(t, n):
+                progress(f"[{name}] {t}: skipped (beyond {size_name(limits[t])})")
+                continue
+            progress(f"[{name}] {t} ...")
+            r = run_task(t, nq, work, query_limit, timeout)
+            progress(f"[{name}] {t}: {r['status']}, {r['wall_s']} s, peak {r['peak_rss_mb']} MiB")
+            r["nq_mb"] = round(nq.stat().st_size / 2**20)
+            results = load_results()
+            results.setdefault(name, {})[t] = r
+            save_results(results)
+
+
+# -- report: the table in bench/README.md and the plots ---------------------------------------
+
+def _num(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) else None
+
+
+def report(results: dict) -> str:
+    """A markdown table per measure, one column per size."""
+    sizes = sorted(results, key=parse_size)
+    rows: list[tuple[str, list[str]]] = []
+
+    def cell(size: str, t: str, key: str) -> str:
+        r = results[size].get(t)
+        if not r:
+            return "–"
+        if r.get("status") != "ok":
+            return r["status"]
+        v = r.get(key)
+        return "–" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+
+    def add(label: str, t: str, key: str) -> None:
+        rows.append((label, [cell(s, t, key) for s in sizes]))
+
+    add("quads", "ox-disk-load", "quads")
+    add("N-Quads file (MiB)", "ox-disk-load", "nq_mb")
+    add("load, pyoxigraph on disk (s)", "ox-disk-load", "load")
+    add("  peak memory (MiB)", "ox-disk-load", "peak_rss_mb")
+    add("  store size on disk (MiB)", "ox-disk-load", "store_mb")
+    add("load, pyoxigraph in memory (s)", "ox-mem", "load")
+    add("load, rdflib Dataset (s)", "rdflib", "load")
+    add("TriG export, pyoxigraph (s)", "ox-mem", "export_trig")
+    add("TriG export, rdflib (s)", "rdflib", "export_trig")
+    add("peak memory, pyoxigraph in memory: load+queries+export (MiB)", "ox-mem", "peak_rss_mb")
+    add("peak memory, rdflib: load+queries+export (MiB)", "rdflib", "peak_rss_mb")
+    add("SHACL, batched, 2 processes (s)", "shacl-batched", "validate")
+    add("  peak memory (MiB, parent)", "shacl-batched", "peak_rss_mb")
+    add("SHACL, one pyshacl call (s)", "shacl-whole", "validate")
+    add("  peak memory (MiB)", "shacl-whole", "peak_rss_mb")
+    add("materialise (s)", "reason", "materialise")
+    add("  inferred triples", "reason", "inferred")
+    add("signed actor network (s)", "network", "signed_actor_network")
+    add("actor-event graph (s)", "network", "actor_event_graph")
+    queries = sorted({k.split(":", 1)[1] for s in sizes for t in ("ox-mem", "rdflib")
+                      for k in results[s].get(t, {}) if k.startswith("query:")})
+    for q in queries:
+        add(f"query {q}: pyoxigraph in memory (s)", "ox-mem", f"query:{q}")
+        add(f"query {q}: pyoxigraph on disk (s)", "ox-disk-queries", f"query:{q}")
+        add(f"query {q}: rdflib (s)", "rdflib", f"query:{q}")
+    lines = ["| measure | " + " | ".join(f"{s} events" for s in sizes) + " |",
+             "| --- |" + " ---: |" * len(sizes)]
+    lines += [f"| {label} | " + " | ".join(vals) + " |" for label, vals in rows]
+    return "\n".join(lines)
+
+
+def plots(results: dict) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(results, key=parse_size)
+    xs = [parse_size(s) for s in sizes]
+
+    def series(t: str, key: str):
+        pts = [(x, _num(results[s].get(t, {}).get(key))) for x, s in zip(xs, sizes, strict=True)
+               if results[s].get(t, {}).get("status") == "ok"]
+        return [p for p in pts if p[1] is not None]
+
+    out = []
+    panels = {
+        "scale-load-export.png": [("ox-disk-load", "load", "load, pyoxigraph on disk"),
+                                  ("ox-mem", "load", "load, pyoxigraph in memory"),
+                                  ("rdflib", "load", "load, rdflib"),
+                                  ("ox-mem", "export_trig", "TriG export, pyoxigraph"),
+                                  ("rdflib", "export_trig", "TriG export, rdflib"),
+                                  ("shacl-batched", "validate", "SHACL batched"),
+                                  ("shacl-whole", "validate", "SHACL one call"),
+                                  ("reason", "materialise", "materialise"),
+                                  ("network", "signed_actor_network", "signed network")],
+        "scale-memory.png": [(t, "peak_rss_mb", t) for t in TASKS],
+    }
+    queries = sorted({k.split(":", 1)[1] for s in sizes for k in results[s].get("ox-mem", {})
+                      if k.startswith("query:")})
+    panels["scale-queries.png"] = ([("ox-mem", f"query:{q}", f"{q} (ox)") for q in queries]
+                                   + [("rdflib", f"query:{q}", f"{q} (rdflib)") for q in queries])
+    for fname, lines in panels.items():
+        fig, ax = plt.subplots(figsize=(9, 6))
+        for t, key, label in lines:
+            pts = series(t, key)
+            if pts:
+                style = "--" if t == "rdflib" else "-"
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", label=label)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("events")
+        ax.set_ylabel("peak RSS (MiB)" if "memory" in fname else "seconds")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=6 if "queries" in fname else 8, ncol=2 if "queries" in fname else 1)
+        ax.set_title(f"conflictkg: {fname[6:-4].replace('-', ' and ')} vs events (2 cores)")
+        path = RESULTS / fname
+        fig.tight_layout()
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+        out.append(path)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k,100k,1m")
+    ap.add_argument("--tasks", default=",".join(TASKS))
+    ap.add_argument("--rdflib-up-to", default=size_name(DEFAULT_LIMITS["rdflib"]))
+    ap.add_argument("--shacl-whole-up-to", default=size_name(DEFAULT_LIMITS["shacl-whole"]))
+    ap.add_argument("--query-limit", type=int, default=120, help="seconds per query before giving up")
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds per task before killing it")
+    ap.add_argument("--report", action="store_true", help="only print the table and draw the plots")
+    ap.add_argument("--task", help=argparse.SUPPRESS)
+    ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.task:  # inside the subprocess
+        print(json.dumps(task(args.task, args.data, args.work, args.query_limit)))
+        return 0
+    if not args.report:
+        limits = {"rdflib": parse_size(args.rdflib_up_to),
+                  "shacl-whole": parse_size(args.shacl_whole_up_to)}
+        measure([parse_size(s) for s in args.sizes.split(",")], args.tasks.split(","), limits,
+                args.query_limit, args.timeout)
+    results = load_results()
+    print(report(results))
+    for p in plots(results):
+        progress(f"wrote {p}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
