@@ -241,7 +241,13 @@ def find_actors(
         if a and b:
             cands.append(
                 ActorMention(
-                    a[0], a[1], m.start("a"), m.end("a"), m.group("a"), registry=_in_reg(a[0], registry)
+                    a[0],
+                    a[1],
+                    m.start("a"),
+                    m.end("a"),
+                    m.group("a"),
+                    registry=_in_reg(a[0], registry),
+                    coord=True,
                 )
             )
             cands.append(

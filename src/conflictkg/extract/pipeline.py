@@ -29,6 +29,8 @@ DATE_HINT = re.compile(
 )
 
 
+# actors too vague to relate: relations with "unidentified gunmen" or "armed groups" say nothing
+VAGUE_ACTORS = frozenset({"UNIDENTIFIED", "ARMED_GROUP", "BANDITS"})
 YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -107,7 +109,9 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                                 actors[m.key] = rec
                         if has_trig:
                             clauses.append(c)
-                        if lex.maybe_relation(c.text) and RELATION_CUE.search(c.text):
+                        if (c.perps and c.targets) or (
+                            lex.maybe_relation(c.text) and RELATION_CUE.search(c.text)
+                        ):
                             relations.extend(find_relations(c, report.doc, registry, country))
             except Exception as exc:  # noqa: BLE001 - one unreadable sentence must not stop a corpus run
                 stats.skipped += 1
@@ -154,7 +158,7 @@ def _dedupe(rels: list[Relation]) -> list[Relation]:
     seen: set = set()
     out = []
     for r in rels:
-        if r.subject == r.object or "UNIDENTIFIED" in (r.subject, r.object):
+        if r.subject == r.object or {r.subject, r.object} & VAGUE_ACTORS:
             continue
         key = (
             (r.doc, *sorted((r.subject, r.object)), r.relation)

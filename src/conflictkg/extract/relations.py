@@ -64,7 +64,11 @@ def _list_after(acts: list[ActorMention], pos: int, text: str) -> list[ActorMent
 
 def _before(acts: list[ActorMention], pos: int, text: str, window: int = 60) -> list[ActorMention]:
     """The actor phrase that ends just before `pos` (with what it is coordinated with)."""
-    prev = [a for a in acts if a.end <= pos and pos - a.end <= window]
+    prev = [
+        a
+        for a in acts
+        if a.end <= pos and pos - a.end <= window and not re.search(r"[;:]", text[a.end : pos])
+    ]
     if not prev:
         return []
     out = [prev[-1]]
@@ -126,7 +130,10 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
             out.append(_rel(c, doc, a.key, "alignedWith", gov))
     # clashes between X and Y; "the rival Y"
     for m in CLASH.finditer(text):
-        side = [a for a in acts if a.start >= m.end() and a.role != "none"][:2]
+        after = [a for a in acts if a.start >= m.end() and a.role != "none"]
+        side = after[:1]
+        rest = [a for a in after[1:] if side and a.key != side[0].key]
+        side += [a for a in rest if a.key not in GENERIC_KEYS][:1] or rest[:1]
         if len(side) == 2 and side[0].key != side[1].key:
             out.append(_rel(c, doc, side[0].key, "foughtAgainst", side[1].key))
             if re.search(r"\brival\s+(?:\S+\s+){0,2}$", text[max(0, side[1].start - 40) : side[1].start]):
