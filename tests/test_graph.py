@@ -121,3 +121,13 @@ def test_bad_spans_are_repaired_or_dropped(registry) -> None:
                         "?q oa:exact ?x }")
     assert sorted((int(r["s"]), int(r["e"]), r["x"]) for r in rows) == sorted(
         [(good_start, good_start + len(quote), quote), (0, 7, "In May,")])
+
+
+def test_registry_graph_stands_alone(registry) -> None:
+    """Built without any report, the registry graph (actors, places, the relations it states
+    and the sources it cites) has no violation: a build of other reports starts clean."""
+    store = ox.Store()
+    store.extend(registry_quads(registry))
+    report = validate_store(store, workers=1)
+    violations = [r for r in report.results if r.severity is Severity.VIOLATION]
+    assert violations == [], report.text()

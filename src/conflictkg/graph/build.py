@@ -360,10 +360,41 @@ def report_quads(report: Report, result: ExtractionResult, registry: Registry,
 
 
 def registry_quads(registry: Registry) -> Iterator[ox.Quad]:
-    """The reference registry (actors, gazetteer) in its own named graph."""
+    """The reference registry (actors, gazetteer) in its own named graph, with the
+    description of every report its relations cite (so the registry graph stands on its
+    own when those reports are not part of the build)."""
     g = N(iris.REGISTRY_GRAPH)
     for s, p, o in registry.graph:
         yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g)
+    for q in cited_source_quads(registry):
+        yield ox.Quad(q.subject, q.predicate, q.object, g)
+
+
+def cited_source_quads(registry: Registry) -> list[ox.Quad]:
+    """The ckg:Report description of each source the registry cites (ckg:inReport,
+    oa:hasSource, prov:wasDerivedFrom -> id/source/NAME), read from NAME.txt and its
+    sidecar in seeds/; a source with no such file stays a bare IRI."""
+    from conflictkg.errors import BadInput
+    from conflictkg.paths import seeds_dir
+    from conflictkg.reports import load_report
+
+    prefix = iris.report("")
+    cites = {CKG.inReport.value, OA.hasSource.value, PROV.wasDerivedFrom.value}
+    names = sorted({str(o)[len(prefix):] for _s, p, o in registry.graph
+                    if str(p) in cites and str(o).startswith(prefix)})
+    out: list[ox.Quad] = []
+    for name in names:
+        path = seeds_dir() / f"{name}.txt"
+        if not path.exists():
+            continue
+        try:
+            report = load_report(path)
+        except BadInput:
+            continue
+        b = GraphBuilder(report, registry)
+        b.add_report()
+        out.extend(b.quads)
+    return sorted(set(out), key=str)
 
 
 def _to_ox(term) -> ox.Term:
