@@ -28,9 +28,11 @@ SEPARATE = re.compile(
     r"of (?P<list>[A-Z][^.;()]*)"
 )
 FORCE_WORDS = re.compile(
-    r"\b(?:military (?:camp|post|base|convoy|patrol|position)|army (?:camp|post|base)|outpost|barracks|checkpoint|soldiers|troops|peacekeepers|gendarmerie (?:post|brigade)|police (?:station|post))\b",  # noqa: E501
+    r"\b(?:military (?:camp|post|base|convoy|patrol|position)|army (?:camp|post|base)|outpost|barracks|checkpoint|"  # noqa: E501
+    r"gendarmerie (?:post|brigade)|police (?:station|post))\b",
     re.I,
 )
+
 PROTEST_WORDS = re.compile(r"\b(?:protests?|demonstrations?|demonstrators|protesters|rally|rallies)\b", re.I)
 
 
