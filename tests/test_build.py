@@ -232,3 +232,16 @@ def test_validate_the_built_store(built, tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output  # the one-line summary on stderr
     assert "sh:conforms true" in out.read_text()
+
+
+def test_facts_with_unknown_terms(previous) -> None:
+    bad = previous / "events.jsonl"
+    bad.write_text(json.dumps({"id": "000_b5fb28bacdc11b19-x1", "doc": "000_b5fb28bacdc11b19.txt",
+                               "quotes": [], "types": ["Massacre"]}) + "\n")
+    before = _snapshot(previous)
+    result = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "--store",
+                                       str(previous / "store"), "--out", str(previous / "out"),
+                                       "--facts", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "000_b5fb28bacdc11b19.txt" in result.output and "Massacre" in result.output
+    assert _snapshot(previous) == before

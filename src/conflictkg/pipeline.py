@@ -177,7 +177,11 @@ def build(
         quads: list[ox.Quad] = []
         for report in tqdm(reports, desc="graph", unit="report", disable=not progress,
                            file=sys.stderr):
-            quads.extend(report_quads(report, result, registry, summary.evidence))
+            try:
+                quads.extend(report_quads(report, result, registry, summary.evidence))
+            except AttributeError as exc:  # vocab: a term the ontology does not define
+                raise BadInput(f"{report.path or report.doc}: its facts use {exc}; "
+                               "see the annotation guide for the allowed values") from exc
         quads.extend(registry_quads(registry))
         quads.extend(ontology_quads())
 
@@ -234,5 +238,7 @@ def build(
             if validate:
                 atomic_write_text(out_dir / "validation.txt", report_text)
                 summary.outputs.append(out_dir / "validation.txt")
+            else:  # a report from an earlier build would describe another graph
+                (out_dir / "validation.txt").unlink(missing_ok=True)
     del store
     return summary
