@@ -144,6 +144,15 @@ def test_bad_report(previous, case) -> None:
     assert sorted(p.name for p in previous.iterdir()) == ["in", "out", "store"]
 
 
+def test_two_reports_same_name(previous) -> None:
+    for sub in ("a", "b"):
+        (previous / sub).mkdir()
+        _report(previous / sub, "r", b"Some text.", {"covers": 2023})
+    result = run_build(previous, reports=[str(previous / "a"), str(previous / "b")])
+    assert result.exit_code == 2, result.output
+    assert "same report name" in result.output and str(previous / "b" / "r.txt") in result.output
+
+
 def test_bad_facts_file(previous) -> None:
     bad = previous / "events.jsonl"
     bad.write_text('{"id": "x", "doc": "a.txt", "types": []}\n{broken\n')

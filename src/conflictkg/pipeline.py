@@ -92,8 +92,14 @@ def _writing(where: Path) -> Iterator[None]:
 
 def read_reports(paths: Sequence[Path], progress: bool = False) -> list[Report]:
     files = find_reports([Path(p) for p in paths])
-    return [load_report(p) for p in tqdm(files, desc="read", unit="report", disable=not progress,
-                                         file=sys.stderr)]
+    reports = [load_report(p) for p in tqdm(files, desc="read", unit="report",
+                                            disable=not progress, file=sys.stderr)]
+    seen: dict[str, Path | None] = {}
+    for r in reports:  # the file name is the report's key in IRIs and named graphs
+        if r.id in seen:
+            raise BadInput(f"{r.path}: same report name as {seen[r.id]}; rename one of them")
+        seen[r.id] = r.path
+    return reports
 
 
 def facts_from_files(events: Sequence[Path], relations: Sequence[Path] = ()) -> ExtractionResult:
