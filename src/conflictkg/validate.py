@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import io
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
+from tqdm import tqdm
 
 from conflictkg.errors import BadInput
 from conflictkg.graph import iris
@@ -405,15 +407,13 @@ def validate_store(store: ox.Store, *, batch_size: int = 1000, workers: int = 1,
                    progress: bool = False, shapes: Path | None = None) -> ValidationReport:
     """Validate the asserted graphs of `store` (not the ontology, not inferred triples)
     against `shapes/` in batches, and run the SPARQL checks."""
-    from tqdm import tqdm
-
     shapes_nt = shapes_ntriples(str(shapes) if shapes else None)
     onto_nt = _ontology_nt(store)
     batches = plan_batches(store, batch_size)
     jobs = ((b.data, b.owned) for b in (fill_batch(store, b) for b in batches))
     results: list[Result] = []
     bar = tqdm(total=len(batches), desc="validate", unit="batch", disable=not progress,
-               file=__import__("sys").stderr)
+               file=sys.stderr)
     if workers <= 1 or len(batches) <= 1:
         _init_worker(shapes_nt, onto_nt)
         for job in jobs:
