@@ -3,7 +3,7 @@
 The graph is the seeds' gold graph copied N times (each copy its own reports, events,
 evidence; the registry and ontology once), so every copy has the seeds' real shape.
 
-    .venv/bin/python bench/shacl_batches.py 10 40 [--whole]
+    .venv/bin/python bench/shacl_batches.py 10 40 [--whole] [--exports]
 
 Prints events, triples, seconds and peak RSS of the process tree for each N.
 """
@@ -69,6 +69,7 @@ def main() -> None:
     ap.add_argument("copies", nargs="+", type=int)
     ap.add_argument("--whole", action="store_true", help="also validate the whole graph at once")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--exports", action="store_true", help="also time every RDF exporter")
     args = ap.parse_args()
     for copies in args.copies:
         store = synthetic_store(copies)
@@ -88,6 +89,16 @@ def main() -> None:
         rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
         print(line + f" peak_rss={rss:.0f}MB", flush=True)
+        if args.exports:
+            import io
+
+            from conflictkg.export import formats
+
+            for name in ("ttl", "trig", "nt", "nq", "jsonld"):
+                buf, t0, c0 = io.BytesIO(), time.perf_counter(), _cpu()
+                formats()[name].write(store, buf)
+                print(f"  export {name}: {len(buf.getvalue()) / 1e6:.1f} MB "
+                      f"{time.perf_counter() - t0:.1f}s (cpu {_cpu() - c0:.1f}s)", flush=True)
 
 
 if __name__ == "__main__":
