@@ -347,6 +347,29 @@ def find_actors(
             else:
                 kind2 = "IslamistArmedGroup" if ISLAMIST_NAME.search(co.group("a")) else kind
             cands.append(ActorMention(key2, kind2, co.start("a"), co.end("a"), co.group("a")))
+    # an acronym or a jihadist name with a force noun is an actor by itself: "RSF militants", "SAF warplanes"
+    for m in ACRONYM_FORCE.finditer(text):
+        name = m.group("name")
+        if _not_a_name(name) or (registry is not None and registry.places_named(name)):
+            continue
+        key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+        if registry is not None and key in registry.actors:
+            kind = registry.actors[key].kind
+        elif ISLAMIST_NAME.search(name):
+            kind = "IslamistArmedGroup"
+        elif m.group("noun").lower() in (
+            "soldiers",
+            "troops",
+            "personnel",
+            "police",
+            "officers",
+            "warplanes",
+            "aircraft",
+        ):
+            kind = "StateForce"
+        else:
+            kind = "RebelGroup"
+        cands.append(ActorMention(key, kind, m.start("name"), m.end(), m.group()))
     # "killed by an IED planted by al-Shabaab", "by the Taliban", "by FARDC soldiers"
     for m in BY_NAMED.finditer(text):
         name = re.sub(r"\s+(?:IEDs?|VBIEDs?|[Ss]uicide \w+)$", "", m.group("name"))
@@ -396,6 +419,11 @@ NAMED_ACTOR = re.compile(
     r"detonated|planted|bombed|fired|shelled|targeted|assassinated|destroyed|harassed|threatened|besieged|overran|hijacked)\b)"  # noqa: E501
 )
 
+ACRONYM_FORCE = re.compile(
+    r"\b(?P<name>[A-Z]{2,}[A-Za-z\-]*|(?:al-|Al-)?(?:Taliban|Shabaab|Boko Haram|ISIS|ISIL|Daesh|Houthi|Hezbollah|Hamas)[\w\-]*)"  # noqa: E501
+    r" (?P<noun>fighters|militants|militiamen|militia|members|personnel|soldiers|troops|elements|rebels|insurgents|"  # noqa: E501
+    r"gunmen|officers|police|agents|warplanes|aircraft|drones|forces)\b"
+)
 BY_NAMED = re.compile(r"\bby (?:the |an? )?(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3})")
 NAMED_COORD = re.compile(
     r"(?:^|(?<=[\s(]))(?:the )?(?P<a>(?:al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3}) and (?:the )?$"
