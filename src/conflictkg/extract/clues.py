@@ -100,9 +100,25 @@ class Clues:
         return any(c.additive for c in self.counts if c.harm == "killed")
 
 
-def clause_spans(text: str) -> list[tuple[int, int, bool]]:
+APPOSITIVE = re.compile(
+    r", (?:who (?:was|were) )?(?:\w+ly )?\w+ed\b[^,;]{0,80}?\b(?:in|on) (?:(?:January|February|March|April|May|June|July|"  # noqa: E501
+    r"August|September|October|November|December) )?(?:\d{1,2}, )?(?:19|20)\d\d\b[^,;]{0,40},"
+)
+
+
+def clause_spans(text: str) -> list[tuple[int, int, bool, tuple[tuple[int, int], ...]]]:
     """Split a sentence into clauses that tell separate acts: "on March 19, ... and on
-    April 6, another ..." and "following an attack on X by Y" / "accusing X of killing"."""
+    April 6, another ..." and "following an attack on X by Y" / "accusing X of killing";
+    an appositive with its own year ("X, abducted in Burkina Faso in 2018, escaped ... on
+    March 13") is a clause of its own and is masked out of the main one."""
+    ap = APPOSITIVE.search(text)
+    if ap and DAY_DATE.search(text, ap.end()):
+        s, e = ap.start() + 1, ap.end() - 1
+        return [(s, e, False, ()), (0, len(text), False, ((s, e),))]
+    return [(a, b, sub, ()) for a, b, sub in _clauses(text)]
+
+
+def _clauses(text: str) -> list[tuple[int, int, bool]]:
     cuts = [0]
     for m in CLAUSE_DATE.finditer(text):
         # only between two dated clauses: "on March 19, ... and on April 6, ..."
@@ -133,9 +149,13 @@ def read_clause(
     country: str | None,
     alias_hits,
     full: bool = True,
+    masks: tuple[tuple[int, int], ...] = (),
 ) -> Clues:
     """`full=False` reads only actors and triggers (a sentence read for its relations)."""
-    text = sent.text[a:b]
+    text = sent.text
+    for ms, me in masks:  # blank a clause told apart, keeping every offset
+        text = text[:ms] + " " * (me - ms) + text[me:]
+    text = text[a:b]
     dates = find_dates(text, covers) if full else []
     triggers = find_triggers(text)
     # a trigger that names another, referenced act ("following the March 2019 attack") is not told here

@@ -100,8 +100,10 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                     # read closely only what can open or continue an incident; the rest for its actors
                     full = dated or (anchored and has_trig)
                     anchored = anchored or dated
-                    for a, b, sub in clause_spans(sent.text):
-                        c = read_clause(sent, a, b, sub, covers, registry, country, hits, full=full)
+                    for a, b, sub, masks in clause_spans(sent.text):
+                        c = read_clause(
+                            sent, a, b, sub, covers, registry, country, hits, full=full, masks=masks
+                        )
                         for m in c.actors:
                             kinds.setdefault(m.key, m.kind)
                             rec = record_for(m.key, m.kind, country, registry)
