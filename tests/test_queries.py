@@ -315,3 +315,23 @@ def test_values_block_goes_in_the_outermost_group():
     out = with_values(text, {"a": ox.NamedNode("http://x/a"), "n": ox.Literal('say "hi"')})
     assert out.endswith('  VALUES (?a ?n) { (<http://x/a> "say \\"hi\\"") }\n} ORDER BY ?a\n')
     ox.Store().query(out)  # still a valid query
+
+
+def test_an_actor_described_in_two_report_graphs_counts_once(case_store):
+    """pyoxigraph's union default graph repeats a triple once per named graph that holds it;
+    the queries must not count the repeats (tests/query_cases/repeated_actor.trig)."""
+    serma = ACTOR + "katiba_serma"
+    profile = rows(case_store, "actor-profile", actor="KATIBA_SERMA")
+    assert len(profile) == 1 and profile[0]["as_perpetrator"] == 2
+    assert profile[0]["label"] == "Katiba Serma" and profile[0]["kinds"] == "IslamistArmedGroup"
+    by_actor = rows(case_store, "attribution-by-actor", actor=serma)
+    assert len(by_actor) == 1, by_actor  # one row (no region, year 2021), one label
+    assert by_actor[0]["events"] == 2 and by_actor[0]["killed_stated"] == 10
+    assert by_actor[0]["killed_lower_bound"] == 10
+    kind = rows(case_store, "attribution-by-kind", kind="Islamist armed groups", year="2021")
+    assert [(r["events"], r["killed_stated"]) for r in kind] == [(2, 10)]
+    joint = by(rows(case_store, "alliances"), actor_a=ACTOR + "fama", actor_b=serma)
+    assert [(r["tie"], r["events"], r["reports"], r["label_b"]) for r in joint] == [
+        ("joint operation", 1, 1, "Katiba Serma")]
+    timeline = rows(case_store, "actor-timeline", actor=serma)
+    assert [r["date"] for r in timeline] == ["2021-05-02", "2021-06-10"]
