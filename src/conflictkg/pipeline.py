@@ -24,7 +24,15 @@ from conflictkg.graph.build import registry_quads, report_quads
 from conflictkg.io import atomic_output, atomic_write_text
 from conflictkg.registry import Registry, load_registry
 from conflictkg.reports import Report, find_reports, load_report
-from conflictkg.store import build_store, check_writable, load_quads, ontology_quads, open_store, triple_count
+from conflictkg.store import (
+    build_store,
+    check_writable,
+    load_quads,
+    ontology_quads,
+    open_store,
+    select,
+    triple_count,
+)
 from conflictkg.vocab import sparql_prefixes
 
 DEFAULT_STORE = Path("build/store")
@@ -142,7 +150,7 @@ def _check_facts(reports: list[Report], result: ExtractionResult) -> None:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    res = store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+    res = select(store, sparql_prefixes() + query, use_default_graph_as_union=True)
     return int(next(iter(res))["n"].value)
 
 

@@ -211,6 +211,21 @@ def load_quads(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
     return len(batch)
 
 
+def select(store: ox.Store, query: str, **kwargs) -> ox.QuerySolutions:
+    """A SELECT query's solutions (typed: `Store.query` may also return booleans or triples)."""
+    res = store.query(query, **kwargs)
+    if not isinstance(res, ox.QuerySolutions):
+        raise TypeError("expected a SELECT query")
+    return res
+
+
+def serialized(items: Iterable, fmt: ox.RdfFormat, **kwargs) -> bytes:
+    """`ox.serialize` into bytes (typed: it returns None when given an output)."""
+    data = ox.serialize(items, format=fmt, **kwargs)
+    assert data is not None
+    return data
+
+
 def triple_count(store: ox.Store) -> int:
     """Quads in the store (all graphs)."""
     return len(store)

@@ -25,6 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from tqdm import tqdm
@@ -32,10 +33,12 @@ from tqdm import tqdm
 from conflictkg.errors import BadInput
 from conflictkg.graph import iris
 from conflictkg.paths import shapes_dir
+from conflictkg.store import select, serialized
 from conflictkg.vocab import ID_NS, PREFIXES, sparql_prefixes
 
 SH = PREFIXES["sh"]
 SHP = "https://w3id.org/conflictkg/shapes#"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # pyoxigraph has no Term type
 _SKIP_GRAPHS = frozenset({iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH})
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _EVENT = ox.NamedNode(PREFIXES["ckg"] + "Event")
@@ -153,7 +156,7 @@ class ValidationReport:
         return buf.getvalue()
 
 
-def _parse_term(nt: str) -> ox.Term:
+def _parse_term(nt: str) -> Term:
     if nt.startswith("<") and nt.endswith(">"):
         return ox.NamedNode(nt[1:-1])
     if nt.startswith("_:"):
@@ -188,10 +191,10 @@ def shapes_ntriples(folder: str | None = None) -> bytes:
                 triples.extend(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=f.as_uri()))
         except SyntaxError as exc:
             raise BadInput(f"{f}: malformed Turtle in the shapes: {exc}") from exc
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return serialized(triples, ox.RdfFormat.N_TRIPLES)
 
 
-_WORKER: dict[str, object] = {}
+_WORKER: dict[str, Any] = {}
 
 
 def _init_worker(shapes_nt: bytes, ontology_nt: bytes) -> None:
@@ -275,7 +278,8 @@ def plan_batches(store: ox.Store, batch_size: int = 1000) -> list[Batch]:
     """Pack units (registry graph, report graphs) into batches of about `batch_size` events;
     the registry and reports without events fill the first batches."""
     counts: dict[str, int] = {}
-    for sol in store.query(
+    for sol in select(
+        store,
         "SELECT ?g (COUNT(DISTINCT ?e) AS ?n) { GRAPH ?g { ?e a ?c } FILTER(?c = ?event) } GROUP BY ?g"
         .replace("?event", str(_EVENT))
     ):
@@ -304,20 +308,20 @@ def _description(store: ox.Store, node: ox.NamedNode | ox.BlankNode, skip: froze
 def fill_batch(store: ox.Store, batch: Batch) -> Batch:
     """Gather a batch's data (see the module docstring) as N-Triples."""
     triples: set[ox.Triple] = set()
-    owned: set[ox.Term] = set()
+    owned: set[Term] = set()
     for g in batch.graphs:
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)):
             triples.add(ox.Triple(q.subject, q.predicate, q.object))
             owned.add(q.subject)
-    level1: set[ox.Term] = set()
+    level1: set[Term] = set()
     for s in owned:
-        for t in _description(store, s, _SKIP_GRAPHS):
+        for t in _description(store, s, _SKIP_GRAPHS):  # type: ignore[arg-type]
             triples.add(t)
             if isinstance(t.object, ox.NamedNode | ox.BlankNode):
                 level1.add(t.object)
     for o in level1 - owned:
-        triples.update(_description(store, o, _SKIP_GRAPHS))
-    batch.data = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
+        triples.update(_description(store, o, _SKIP_GRAPHS))  # type: ignore[arg-type]
+    batch.data = serialized(sorted(triples, key=str), ox.RdfFormat.N_TRIPLES)
     batch.owned = frozenset(str(s) for s in owned)
     return batch
 
@@ -337,7 +341,7 @@ def _ontology_nt(store: ox.Store) -> bytes:
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads
                if q.predicate in (_SUBCLASS, _RDF_TYPE) and isinstance(q.subject, ox.NamedNode)
                and isinstance(q.object, ox.NamedNode)]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return serialized(triples, ox.RdfFormat.N_TRIPLES)
 
 
 # -- cross-node checks the store runs ----------------------------------------------
@@ -393,7 +397,7 @@ def _solution_term(sol: ox.QuerySolution, name: str) -> str:
 def run_checks(store: ox.Store, checks: Iterable[Check] = CHECKS) -> list[Result]:
     out: list[Result] = []
     for c in checks:
-        for sol in store.query(sparql_prefixes() + c.query):
+        for sol in select(store, sparql_prefixes() + c.query):
             focus, path, value = (_solution_term(sol, n) for n in ("focus", "path", "value"))
             out.append(Result(shape=c.iri, focus=focus, path=path, value=value,
                               severity=c.severity, message=c.message,

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from conflictkg.export import Exporter, register
 from conflictkg.paths import ontology_dir, ontology_file
+from conflictkg.store import serialized
 from conflictkg.vocab import ID_NS, PREFIXES
 
 #: The project's prefixes plus one per resource namespace (docs/model.md, IRIs).
@@ -66,7 +67,7 @@ def serialize_prefixed(items: list, out: IO[bytes], fmt: ox.RdfFormat,
                        prefixes: dict[str, str] = EXPORT_PREFIXES) -> None:
     """pyoxigraph's Turtle/TriG with the @prefix lines sorted (its own order is a hash
     map's, which a library upgrade may change)."""
-    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    data = serialized(items, fmt, prefixes=prefixes)
     lines = data.split(b"\n")
     n = 0
     while n < len(lines) and lines[n].startswith(b"@prefix "):
@@ -85,12 +86,12 @@ def write_trig(store: ox.Store, out: IO[bytes]) -> None:
 
 
 def write_ntriples(store: ox.Store, out: IO[bytes]) -> None:
-    data = ox.serialize(sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
+    data = serialized(sorted_triples(store), ox.RdfFormat.N_TRIPLES)
     out.write(b"".join(sorted(data.splitlines(keepends=True))))
 
 
 def write_nquads(store: ox.Store, out: IO[bytes]) -> None:
-    data = ox.serialize(sorted_quads(store), format=ox.RdfFormat.N_QUADS)
+    data = serialized(sorted_quads(store), ox.RdfFormat.N_QUADS)
     out.write(b"".join(sorted(data.splitlines(keepends=True))))
 
 
@@ -196,7 +197,8 @@ def _expand_type(t: str) -> str:
     return EXPORT_PREFIXES.get(pfx, pfx + ":") + local
 
 
-def _value(term: ox.Term, coerce: str | None) -> Any:
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+           coerce: str | None) -> Any:
     if isinstance(term, ox.NamedNode):
         return _compact(term.value) if coerce == "@id" else {"@id": _compact(term.value)}
     if isinstance(term, ox.BlankNode):
@@ -226,7 +228,8 @@ def _nodes(quads: list[ox.Quad]) -> Iterator[dict[str, Any]]:
             if node is not None:
                 yield node
             subject = q.subject
-            sid = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else _compact(subject.value)
+            sid = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else \
+                _compact(subject.value)  # type: ignore[union-attr]  # no RDF-star here
             node = {"@id": sid}
         assert node is not None
         p = q.predicate.value

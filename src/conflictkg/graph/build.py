@@ -25,6 +25,7 @@ from conflictkg.reports import Report
 from conflictkg.vocab import CKG, DCTERMS, GEO, OA, PROV, RDF, RDFS, XSD
 
 N = ox.NamedNode
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # pyoxigraph has no Term type
 _INT = XSD.integer
 _DATE = XSD.date
 
@@ -97,7 +98,7 @@ class GraphBuilder:
         self.report_node = N(iris.report(self.report.id))
 
     # -- helpers -----------------------------------------------------------
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term) -> None:
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: Term) -> None:
         self.quads.append(ox.Quad(s, p, o, self.graph))
 
     def actor(self, key: str) -> ox.NamedNode:
@@ -365,7 +366,7 @@ def registry_quads(registry: Registry) -> Iterator[ox.Quad]:
     own when those reports are not part of the build)."""
     g = N(iris.REGISTRY_GRAPH)
     for s, p, o in registry.graph:
-        yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g)
+        yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g)  # type: ignore[arg-type]
     for q in cited_source_quads(registry):
         yield ox.Quad(q.subject, q.predicate, q.object, g)
 
@@ -397,7 +398,7 @@ def cited_source_quads(registry: Registry) -> list[ox.Quad]:
     return sorted(set(out), key=str)
 
 
-def _to_ox(term) -> ox.Term:
+def _to_ox(term) -> Term:
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
