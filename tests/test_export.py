@@ -136,3 +136,14 @@ def test_export_unwritable_output(store_dir, tmp_path) -> None:
                                        "--store", str(store_dir)])
     assert result.exit_code == 2, result.output
     assert "afile" in result.output and "cannot write" in result.output
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "ttl"], ["validate"]])
+def test_not_a_store_dir(tmp_path, command) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "keep.txt").write_text("mine")
+    result = CliRunner().invoke(main, [*command, "--store", str(notes)])
+    assert result.exit_code == 2, result.output
+    assert f"{notes}: not a store" in result.output
+    assert [p.name for p in notes.iterdir()] == ["keep.txt"]
