@@ -35,6 +35,7 @@ CLAUSE_DATE = re.compile(
 DAY_DATE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}\b"
 )
+ADVERBIAL_PP = re.compile(r"(?:^|,\s*)(?:in|during|after|following) an? (?:[\w\-]+ ){0,2}$", re.I)
 DEFINITE_REF = re.compile(
     r"\b(?:after|following|since|before|prior to|into|regarding|about|over|for|of|on|in connection with) (?:the|these|those|this) (?:\w+ ){0,2}$",  # noqa: E501
     re.I,
@@ -237,6 +238,9 @@ def _roles(c: Clues) -> None:
     # the act the sentence tells comes after its date ("... killings documented by Amnesty, on
     # February 16, FAMa committed five killings")
     trigs = [t for t in c.triggers if c.event_date is None or t.start > c.event_date.start] or c.triggers
+    # "in a non-IED-related attack, armed individuals attacked ...": a prepositional phrase names the act
+    # but its agent comes after it
+    trigs = [t for t in trigs if not ADVERBIAL_PP.search(c.text[max(0, t.start - 40) : t.start])] or trigs
     first = next((t for t in trigs if t.type not in ("Protest",)), trigs[0] if trigs else None)
     ied = next((t for t in c.triggers if t.type == "ExplosiveDevice"), None)
     for a in acts:

@@ -321,6 +321,7 @@ def resolve_types(
     return out
 
 
+VIOLENT_TYPES = frozenset({"Attack", "AttackOnForces", "ArmedClash", "ExtrajudicialKilling", "ExplosiveDevice", "Abduction"})
 DEFAULT_ACTOR = {"Sentencing": "COURT", "PoliticalDecision": "GOVERNMENT", "Expulsion": "GOVERNMENT"}
 
 
@@ -333,9 +334,10 @@ def to_events(
 ) -> list[Event]:
     events = _to_events(incs, doc, kinds)
     for ev in events:
-        if not ev.perpetrators and ev.types and ev.types[0] in DEFAULT_ACTOR:
+        main = next((t for t in ev.types if t in DEFAULT_ACTOR), None)
+        if not ev.perpetrators and main is not None and not set(ev.types) & VIOLENT_TYPES:
             # a sentence is passed by a court, a referendum held by the government
-            ev.perpetrators = [role_key(DEFAULT_ACTOR[ev.types[0]], country)]
+            ev.perpetrators = [role_key(DEFAULT_ACTOR[main], country)]
         if ev.date_precision == "year" and not ev.location and covers is not None and ev.date == str(covers):
             ev.aggregate = True
         if ev.date_precision == "year" and any((v.count or 0) >= 100 for v in ev.victims):
