@@ -38,6 +38,8 @@ from conflictkg.vocab import sparql_prefixes
 DEFAULT_STORE = Path("build/store")
 DEFAULT_OUT = Path("build")
 #: Files the build writes in its output folder.
+#: Quads handed to the store at once while loading.
+LOAD_CHUNK = 500_000
 OUTPUTS = ("conflictkg.trig", "conflictkg.ttl", "events.jsonl", "relations.jsonl", "validation.txt")
 
 
@@ -187,24 +189,42 @@ def build(
     with _stage(summary, "extract"):
         result = facts if facts is not None else _extract(reports, registry, workers, progress)
         _check_facts(reports, result)
-    with _stage(summary, "graph"):
-        quads: list[ox.Quad] = []
-        for report in tqdm(reports, desc="graph", unit="report", disable=not progress,
-                           file=sys.stderr):
-            try:
-                quads.extend(report_quads(report, result, registry, summary.evidence))
-            except AttributeError as exc:  # vocab: a term the ontology does not define
-                raise BadInput(f"{report.path or report.doc}: its facts use {exc}; "
-                               "see the annotation guide for the allowed values") from exc
-        quads.extend(registry_quads(registry))
-        quads.extend(ontology_quads())
-
     report_text = ""
 
     def fill(store: ox.Store) -> None:
+        """Graph and load stream report by report, in chunks, so memory stays bounded by
+        the extraction result, not by the number of quads."""
         nonlocal report_text
-        with _stage(summary, "load"):
-            load_quads(store, quads)
+        buffer: list[ox.Quad] = []
+
+        def flush(force: bool = False) -> None:
+            if buffer and (force or len(buffer) >= LOAD_CHUNK):
+                with _stage(summary, "load"):
+                    load_quads(store, buffer)
+                buffer.clear()
+
+        events: dict[str, list[Event]] = {}
+        relations: dict[str, list[Relation]] = {}
+        for e in result.events:
+            events.setdefault(e.doc, []).append(e)
+        for r in result.relations:
+            relations.setdefault(r.doc, []).append(r)
+        for report in tqdm(reports, desc="graph", unit="report", disable=not progress,
+                           file=sys.stderr):
+            with _stage(summary, "graph"):
+                mine = ExtractionResult(events=events.get(report.doc, []),
+                                        relations=relations.get(report.doc, []),
+                                        actors=result.actors)
+                try:
+                    buffer.extend(report_quads(report, mine, registry, summary.evidence))
+                except AttributeError as exc:  # vocab: a term the ontology does not define
+                    raise BadInput(f"{report.path or report.doc}: its facts use {exc}; "
+                                   "see the annotation guide for the allowed values") from exc
+            flush()
+        with _stage(summary, "graph"):
+            buffer.extend(registry_quads(registry))
+            buffer.extend(ontology_quads())
+        flush(force=True)
         if validate:
             with _stage(summary, "validate"):
                 vr = validate_store(store, batch_size=batch_size, workers=workers,
@@ -222,7 +242,6 @@ def build(
                     summary.inferred = materialise(store)
 
     build_store(Path(store_dir), fill)
-    quads.clear()
 
     store = open_store(Path(store_dir), read_only=True)
     summary.triples = triple_count(store)
