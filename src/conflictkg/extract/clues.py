@@ -237,7 +237,8 @@ def _roles(c: Clues) -> None:
             acts[i].role = acts[i - 1].role
     # the act the sentence tells comes after its date ("... killings documented by Amnesty, on
     # February 16, FAMa committed five killings")
-    trigs = [t for t in c.triggers if c.event_date is None or t.start > c.event_date.start] or c.triggers
+    early = c.event_date is not None and c.event_date.start < len(c.text) / 2
+    trigs = [t for t in c.triggers if not early or t.start > c.event_date.start] or c.triggers
     # "in a non-IED-related attack, armed individuals attacked ...": a prepositional phrase names the act
     # but its agent comes after it
     trigs = [t for t in trigs if not ADVERBIAL_PP.search(c.text[max(0, t.start - 40) : t.start])] or trigs

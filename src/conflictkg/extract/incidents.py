@@ -33,6 +33,10 @@ FORCE_WORDS = re.compile(
     re.I,
 )
 
+BODIES_OF_ARRESTED = re.compile(
+    r"\bbodies of (?:all )?(?:those|the (?:men|people|persons|villagers|detainees)(?: who were)?) (?:arrested|detained|taken)\b",  # noqa: E501
+    re.I,
+)
 PROTEST_WORDS = re.compile(r"\b(?:protests?|demonstrations?|demonstrators|protesters|rally|rallies)\b", re.I)
 
 
@@ -83,6 +87,13 @@ class Incident:
             self.location, self.admin1 = c.places.location, c.places.admin1 or self.admin1
         if self.admin1 is None and c.places.admin1:
             self.admin1 = c.places.admin1
+        if self.killed is None and BODIES_OF_ARRESTED.search(c.text):
+            # "villagers found the bodies of those arrested": as many dead as were arrested
+            arrested = [
+                x for p in (self.anchor, *self.pieces) for x in p.counts if x.harm == "arrested" and x.count
+            ]
+            if arrested and not any(x.harm == "killed" for x in c.counts):
+                self.killed, self.killed_q = sum(x.count for x in arrested), arrested[0].qualifier
         if c.killed is not None and not self.split_place:
             if self.killed is None:
                 self.killed, self.killed_q = c.killed, c.killed_q
@@ -321,7 +332,9 @@ def resolve_types(
     return out
 
 
-VIOLENT_TYPES = frozenset({"Attack", "AttackOnForces", "ArmedClash", "ExtrajudicialKilling", "ExplosiveDevice", "Abduction"})
+VIOLENT_TYPES = frozenset(
+    {"Attack", "AttackOnForces", "ArmedClash", "ExtrajudicialKilling", "ExplosiveDevice", "Abduction"}
+)
 DEFAULT_ACTOR = {"Sentencing": "COURT", "PoliticalDecision": "GOVERNMENT", "Expulsion": "GOVERNMENT"}
 
 
