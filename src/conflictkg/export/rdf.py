@@ -47,7 +47,23 @@ def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
 
 def sorted_quads(store: ox.Store) -> list[ox.Quad]:
     """Every quad, ordered by graph, subject, predicate (rdf:type first), object."""
-    return sorted(store.quads_for_pattern(None, None, None, None), key=_quad_key)
+    return [q for g in graphs_in_order(store) for q in graph_quads(store, g)]
+
+
+def graphs_in_order(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
+    """The default graph (if it holds anything), then the named graphs by IRI."""
+    named: list[ox.NamedNode | ox.DefaultGraph] = sorted(
+        (g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=str)
+    default = ox.DefaultGraph()
+    if next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
+        return [default, *named]
+    return named
+
+
+def graph_quads(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+    """One graph's quads, sorted: exports go graph by graph, so memory is bounded by the
+    largest graph (a report), not by the store."""
+    return sorted(store.quads_for_pattern(None, None, None, graph), key=_quad_key)
 
 
 def sorted_triples(store: ox.Store) -> list[ox.Triple]:
@@ -63,16 +79,20 @@ def _header(fmt: str) -> bytes:
             .encode())
 
 
-def serialize_prefixed(items: list, out: IO[bytes], fmt: ox.RdfFormat,
-                       prefixes: dict[str, str] = EXPORT_PREFIXES) -> None:
-    """pyoxigraph's Turtle/TriG with the @prefix lines sorted (its own order is a hash
-    map's, which a library upgrade may change)."""
-    data = serialized(items, fmt, prefixes=prefixes)
+def _split_prefixes(data: bytes) -> tuple[list[bytes], bytes]:
     lines = data.split(b"\n")
     n = 0
     while n < len(lines) and lines[n].startswith(b"@prefix "):
         n += 1
-    out.write(b"\n".join(sorted(lines[:n]) + lines[n:]))
+    return lines[:n], b"\n".join(lines[n:])
+
+
+def serialize_prefixed(items: list, out: IO[bytes], fmt: ox.RdfFormat,
+                       prefixes: dict[str, str] = EXPORT_PREFIXES) -> None:
+    """pyoxigraph's Turtle/TriG with the @prefix lines sorted (its own order is a hash
+    map's, which a library upgrade may change)."""
+    head, body = _split_prefixes(serialized(items, fmt, prefixes=prefixes))
+    out.write(b"\n".join(sorted(head)) + (b"\n" if head else b"") + body)
 
 
 def write_turtle(store: ox.Store, out: IO[bytes]) -> None:
@@ -81,8 +101,14 @@ def write_turtle(store: ox.Store, out: IO[bytes]) -> None:
 
 
 def write_trig(store: ox.Store, out: IO[bytes]) -> None:
+    """Graph by graph; the sorted @prefix block once at the top."""
     out.write(_header("trig"))
-    serialize_prefixed(sorted_quads(store), out, ox.RdfFormat.TRIG)
+    out.write(b"".join(sorted(f"@prefix {p}: <{ns}> .\n".encode()
+                              for p, ns in EXPORT_PREFIXES.items())))
+    for g in graphs_in_order(store):
+        _head, body = _split_prefixes(serialized(graph_quads(store, g), ox.RdfFormat.TRIG,
+                                                 prefixes=EXPORT_PREFIXES))
+        out.write(body)
 
 
 def write_ntriples(store: ox.Store, out: IO[bytes]) -> None:
@@ -91,8 +117,10 @@ def write_ntriples(store: ox.Store, out: IO[bytes]) -> None:
 
 
 def write_nquads(store: ox.Store, out: IO[bytes]) -> None:
-    data = serialized(sorted_quads(store), ox.RdfFormat.N_QUADS)
-    out.write(b"".join(sorted(data.splitlines(keepends=True))))
+    """Graph by graph (by IRI), lines sorted within each graph."""
+    for g in graphs_in_order(store):
+        data = serialized(graph_quads(store, g), ox.RdfFormat.N_QUADS)
+        out.write(b"".join(sorted(data.splitlines(keepends=True))))
 
 
 # -- JSON-LD ---------------------------------------------------------------------------
@@ -249,22 +277,20 @@ def _nodes(quads: list[ox.Quad]) -> Iterator[dict[str, Any]]:
 
 
 def write_jsonld(store: ox.Store, out: IO[bytes]) -> None:
-    """Compact JSON-LD 1.1: one entry per named graph (`@graph`), nodes sorted."""
-    quads = sorted_quads(store)
-    graphs: dict[str, list[ox.Quad]] = {}
-    for q in quads:
-        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-        graphs.setdefault(g, []).append(q)
-    top: list[dict[str, Any]] = []
-    for g, qs in graphs.items():
-        nodes = list(_nodes(qs))
-        if g:
-            top.append({"@id": _compact(g), "@graph": nodes})
-        else:
-            top.extend(nodes)
-    doc = {**make_context(), "@graph": top}
-    out.write(json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8"))
-    out.write(b"\n")
+    """Compact JSON-LD 1.1: one entry per named graph (`@graph`), nodes sorted; written
+    graph by graph."""
+    ctx = json.dumps(make_context()["@context"], indent=1, ensure_ascii=False)
+    out.write(b'{\n"@context": ' + ctx.encode("utf-8") + b',\n"@graph": [\n')
+    first = True
+    for g in graphs_in_order(store):
+        nodes = list(_nodes(graph_quads(store, g)))
+        entries = nodes if isinstance(g, ox.DefaultGraph) else [
+            {"@id": _compact(g.value), "@graph": nodes}]
+        for entry in entries:
+            out.write((b"" if first else b",\n")
+                      + json.dumps(entry, indent=1, ensure_ascii=False).encode("utf-8"))
+            first = False
+    out.write(b"\n]\n}\n")
 
 
 register(Exporter("ttl", ".ttl", "Turtle: all graphs merged, sorted, with the project's prefixes",
