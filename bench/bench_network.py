@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import resource
 import shutil
 import sys
@@ -64,7 +65,8 @@ def timed(out: list[dict], size: int, step: str, fn: Callable[[], object], json_
     t0 = time.perf_counter()
     value = fn()
     row: dict[str, object] = {"events": size, "step": step, "seconds": round(time.perf_counter() - t0, 3),
-                              "peak_rss_gb": round(rss_gb(), 2)}
+                              "peak_rss_gb": round(rss_gb(), 2),
+                              "load_avg_1min": round(os.getloadavg()[0], 1)}  # a shared machine: say so
     if extra:
         row.update(extra(value))
     if hasattr(value, "number_of_nodes"):
