@@ -392,3 +392,15 @@ def test_acled_2024_layout_named_actor_types():
     assert one(store, e, "ckg:startDate") == "2024-01-05"
     police = r.summary.actors_created["Police Forces of Mali (2021-)"]
     assert one(store, ID + "actor/" + police.lower(), "a") == CKG + "StateForce"  # "State forces" = 1
+
+
+def test_acled_export_leaves_out_aggregate_statements(gold_store):
+    store = ox.Store()
+    store.extend(gold_store)
+    e = ID + "event/000_b5fb28bacdc11b19-e18"
+    store.update(sparql_prefixes() + f"""DELETE {{ GRAPH ?g {{ <{e}> ckg:aggregate ?x }} }}
+        INSERT {{ GRAPH ?g {{ <{e}> ckg:aggregate true }} }}
+        WHERE {{ GRAPH ?g {{ <{e}> ckg:aggregate ?x }} }}""")
+    tags = [r["tags"] for r in acled_rows(store)]
+    assert len(tags) == len(acled_rows(gold_store)) - 1
+    assert not any(f"ckg:event={e};" in t for t in tags)
