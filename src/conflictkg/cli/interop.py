@@ -52,8 +52,11 @@ def import_(fmt: str, file: Path, store: Path, dataset_name: str | None, citatio
             summary = import_into(db, file, fmt, dataset_name, out=out, **options)  # type: ignore[arg-type]
             db.flush()
         else:
+            sink = out
+
             def write(quads: list[ox.Quad]) -> None:
-                out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+                assert sink is not None
+                sink.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
 
             summary = import_dataset(file, fmt, dataset_name, sink=write, **options).summary  # type: ignore[arg-type]
         if summary.rows and not summary.imported:

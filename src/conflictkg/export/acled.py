@@ -186,9 +186,10 @@ def _collect(store: Any) -> tuple[dict[str, _Event], dict[str, _Actor], dict[str
     for iri in aggregate:
         events.pop(iri, None)
     for r in _rows(store, _SOURCES):
-        e = events.get(r["e"])
-        if e is None:
+        src = events.get(r["e"])
+        if src is None:
             continue
+        e = src
         if r["dataset"] and r["src"]:
             e.sources.add(r["src"])
         elif r["pub"]:
@@ -209,9 +210,10 @@ def _collect(store: Any) -> tuple[dict[str, _Event], dict[str, _Actor], dict[str
             if item not in events[r["e"]].quotes:
                 events[r["e"]].quotes.append(item)
     for r in _rows(store, _VICTIMS):
-        e = events.get(r["e"])
-        if e is None:
+        vic = events.get(r["e"])
+        if vic is None:
             continue
+        e = vic
         cat = _local(r["cat"])
         if _local(r["harm"]) == "killed" and r["count"]:
             e.killed += int(r["count"])

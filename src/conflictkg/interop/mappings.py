@@ -104,8 +104,8 @@ def load_mappings() -> Mappings:
     for path in ontology_files():
         g.parse(path, format="turtle")
     sup = _closure(g)
-    inter = {str(s): int(o) for s, o in g.subject_objects(CKG.acledInterCode)}
-    tprec = {str(s): int(o) for s, o in g.subject_objects(CKG.acledTimePrecision)}
+    inter = {str(s): int(str(o)) for s, o in g.subject_objects(CKG.acledInterCode)}
+    tprec = {str(s): int(str(o)) for s, o in g.subject_objects(CKG.acledTimePrecision)}
     m = Mappings(inter, sup, tprec)
     _read_schemes(g, m)
     return m
@@ -160,44 +160,43 @@ def _read_schemes(g: rdflib.Graph, m: Mappings) -> None:
         if best:
             m.acled_classes[key] = best
     by_type: dict[str, set[str]] = {}
-    for (etype, _), cands in reverse.items():
-        by_type.setdefault(etype, set()).update(cands)
-    for etype, classes in by_type.items():
+    for (type_key, _), tcands in reverse.items():
+        by_type.setdefault(type_key, set()).update(tcands)
+    for type_key, classes in by_type.items():
         # strictly above every class of the type: an unmapped sub-event is none of them
         shared = set.intersection(*(m.superclasses.get(c, {c}) - {c} for c in classes))
         shared = {c for c in shared if c.startswith(CKG_NS)} or {CKG_NS + "Event"}
-        m.acled_type_classes[etype] = max(sorted(shared), key=lambda c: len(m.superclasses.get(c, ())))
+        m.acled_type_classes[type_key] = max(sorted(shared), key=lambda c: len(m.superclasses.get(c, ())))
     # UCDP type_of_violence -> event class: a class matched to the concept (exactMatch...)
     # first, then the class that falls under the fewest violence types (the most specific)
     ucdp: dict[int, dict[str, tuple]] = {}
     for cls, concept in g.subject_objects(CKG.ucdpViolenceType):
-        code = _text(g, concept, SKOS.notation)
-        if not (code and code.isdigit()) or str(cls) not in m.superclasses:
+        notation = _text(g, concept, SKOS.notation)
+        if not (notation and notation.isdigit()) or str(cls) not in m.superclasses:
             continue
         if not any(c == CKG_NS + "Event" for c in m.superclasses[str(cls)]):
             continue  # actor classes carry the property too
         n_types = len(set(g.objects(cls, CKG.ucdpViolenceType)))
         acled_rank = min((_rank(g, cls, s) for s in g.objects(cls, CKG.acledSubEventType)),
                          default=len(_MATCHES))
-        ucdp.setdefault(int(code), {})[str(cls)] = (_rank(g, cls, concept), n_types, acled_rank,
-                                                     str(cls))
-    for code, cands in ucdp.items():
-        best = min(cands.items(), key=lambda kv: kv[1])[0]
-        m.ucdp_classes[code] = best
+        ucdp.setdefault(int(notation), {})[str(cls)] = (_rank(g, cls, concept), n_types,
+                                                         acled_rank, str(cls))
+    for vcode, vcands in ucdp.items():
+        m.ucdp_classes[vcode] = min(vcands.items(), key=lambda kv: kv[1])[0]
     # ACLED inter codes by name: exports since 2024 write "State forces", not 1
-    for concept, code in g.subject_objects(SKOS.notation):
-        if str(code).isdigit() and any("inter" in str(x) for x in g.objects(concept, SKOS.inScheme)):
+    for concept, lit in g.subject_objects(SKOS.notation):
+        if str(lit).isdigit() and any("inter" in str(x) for x in g.objects(concept, SKOS.inScheme)):
             for label in (*g.objects(concept, SKOS.prefLabel), *g.objects(concept, RDFS.label)):
-                m.inter_names[norm(str(label))] = int(code)
+                m.inter_names[norm(str(label))] = int(str(lit))
     # ACLED inter code -> actor class: the best-matched class (exact, close, broad)
     inter: dict[int, dict[str, tuple]] = {}
     for prop in _MATCHES:
         for cls, concept in g.subject_objects(prop):
-            code = _text(g, concept, SKOS.notation)
-            in_scheme = any("inter" in str(s) for s in g.objects(concept, SKOS.inScheme))
-            if code and code.isdigit() and in_scheme:
-                inter.setdefault(int(code), {})[str(cls)] = (_rank(g, cls, concept),)
-    for code, cands in inter.items():
-        best = _best(cands, m.superclasses)
-        if best:
-            m.inter_classes[code] = best
+            inotation = _text(g, concept, SKOS.notation)
+            in_scheme = any("inter" in str(x) for x in g.objects(concept, SKOS.inScheme))
+            if inotation and inotation.isdigit() and in_scheme:
+                inter.setdefault(int(inotation), {})[str(cls)] = (_rank(g, cls, concept),)
+    for icode, icands in inter.items():
+        ibest = _best(icands, m.superclasses)
+        if ibest:
+            m.inter_classes[icode] = ibest

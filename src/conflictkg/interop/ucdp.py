@@ -162,10 +162,12 @@ def _is_state(b: DatasetBuilder, key: str) -> bool:
 
 def emit(u: UcdpEvent, row: Row, b: DatasetBuilder) -> None:
     b.row_country = country_code(u.country, b.registry) if u.country else None
-    a = [b.match_actor(n, lambda n=n: _actor_kind(b, n, u.violence, "a")) for n in u.side_a]
+    def key(name: str, side: str) -> str:
+        return b.match_actor(name, lambda: _actor_kind(b, name, u.violence, side))
+
+    a = [key(n, "a") for n in u.side_a]
     one_sided = u.violence == 3 or [n.lower() for n in u.side_b] == [CIVILIANS]
-    bside = [] if one_sided else [
-        b.match_actor(n, lambda n=n: _actor_kind(b, n, u.violence, "b")) for n in u.side_b]
+    bside = [] if one_sided else [key(n, "b") for n in u.side_b]
     victims = []
     for side, keys in (("a", a), ("b", bside)):
         n = u.deaths[side]
