@@ -142,10 +142,11 @@ def test_ucdp_aec_rows_without_type_or_best():
 
 def test_ucdp_bad_rows_skipped_with_line_numbers():
     r = import_dataset(DATA / "ucdp" / "bad_rows.csv", "ucdp-ged")
-    assert (r.summary.rows, r.summary.imported) == (4, 1)
+    assert (r.summary.rows, r.summary.imported) == (5, 1)
     got = {s.line: s.reason for s in r.summary.skipped}
-    assert sorted(got) == [3, 4, 5]
+    assert sorted(got) == [3, 4, 5, 6]
     assert "date_start" in got[3] and "type_of_violence 9" in got[4] and "'twenty'" in got[5]
+    assert "duplicate id '12989'" in got[6] and "line 2" in got[6]
 
 
 def test_acled_bad_rows_skipped_with_line_numbers():
@@ -299,7 +300,7 @@ def test_cli_import_into_store_and_file(tmp_path):
     res = runner.invoke(main, ["import", "--format", "ucdp-ged", str(DATA / "ucdp" / "bad_rows.csv"),
                                "--store", str(store)])
     assert res.exit_code == 0, res.output
-    assert "4 rows read, 1 imported, 3 skipped" in res.output
+    assert "5 rows read, 1 imported, 4 skipped" in res.output
     assert "skipped line 4: unknown type_of_violence 9" in res.output
     res = runner.invoke(main, ["import", "--format", "ucdp-ged", str(GED), "--store", str(store),
                                "--dataset-name", "bad_rows"])  # same graph: replaced

@@ -190,6 +190,7 @@ def _kind(b: DatasetBuilder, inter: int | None) -> str:
 
 
 def emit(a: AcledEvent, row: Row, b: DatasetBuilder) -> None:
+    b.claim_event(a.id, row.line)
     b.row_country = country_code(a.country, b.registry) if a.country else None
     perp = (b.match_actor(a.actor1, lambda: _kind(b, a.inter1), a.qids.get("actor1"))
             if a.actor1 else None)

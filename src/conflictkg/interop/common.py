@@ -263,6 +263,7 @@ class DatasetBuilder(GraphBuilder):
         self._row_place: str | None = None
         self.years: set[int] = set()
         self._qids: dict[str, str] | None = None
+        self._event_lines: dict[str, int] = {}
 
     @property
     def country(self) -> str | None:  # type: ignore[override]
@@ -311,6 +312,13 @@ class DatasetBuilder(GraphBuilder):
         self.actors_by_name[name] = key
         self.summary.actors_created[name] = key
         return key
+
+    def claim_event(self, event_id: str, line: int) -> None:
+        """Refuse a second row with the same id (call before anything is added): its
+        dates and counts would give the event two values for one-valued properties."""
+        first = self._event_lines.setdefault(event_id, line)
+        if first != line:
+            raise RowError(f"duplicate id {event_id!r}: the row on line {first} has it already")
 
     def _by_qid(self) -> dict[str, str]:
         if self._qids is None:

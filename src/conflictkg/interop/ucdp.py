@@ -161,6 +161,7 @@ def _is_state(b: DatasetBuilder, key: str) -> bool:
 
 
 def emit(u: UcdpEvent, row: Row, b: DatasetBuilder) -> None:
+    b.claim_event(u.id, row.line)
     b.row_country = country_code(u.country, b.registry) if u.country else None
     def key(name: str, side: str) -> str:
         return b.match_actor(name, lambda: _actor_kind(b, name, u.violence, side))
