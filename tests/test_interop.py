@@ -327,6 +327,11 @@ def test_cli_import_bad_input(tmp_path):
                                "-o", str(tmp_path / "x.nq")])
     assert res.exit_code == 2 and "header lacks" in res.output
     assert not (tmp_path / "x.nq").exists()  # nothing half-written
+    res = runner.invoke(main, ["import", "--format", "ucdp-ged", str(DATA / "ucdp" / "all_bad.csv"),
+                               "-o", str(tmp_path / "y.nq")])
+    assert res.exit_code == 2 and "none of the 1 rows" in res.output
+    assert "line 2: missing date_start" in res.output
+    assert not (tmp_path / "y.nq").exists()
 
 
 def test_cli_export_acled(gold_store, tmp_path):
