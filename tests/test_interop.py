@@ -279,6 +279,12 @@ def test_queries_work_across_sources(gold_store, combined):
     assert ucdp_jnim == 4
     assert jnim_events(combined) == jnim_events(gold_store) + ucdp_jnim
 
+    def by_qid(store):
+        return run_query(store, "actor-by-wikidata", {"qid": "Q28877411"}).records()[0]
+
+    assert by_qid(combined)["events"] == by_qid(gold_store)["events"] + ucdp_jnim
+    assert by_qid(combined)["sources"] == by_qid(gold_store)["sources"] + 1  # the UCDP file
+
 
 def test_network_across_sources(gold_store, combined):
     from conflictkg.network.projections import signed_actor_network
