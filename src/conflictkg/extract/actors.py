@@ -274,10 +274,10 @@ def find_actors(
             rec.country
             and country
             and rec.country != country
-            and text[s:e] == text[s:e].lower()
             and rec.kind in DOMESTIC_KINDS
+            and not _names_country(text[s:e], rec.country)
         ):
-            continue  # another country's generic alias ("defense and security forces")
+            continue  # another country's institution by a generic name ("National Police", "security forces")
         if rec.kind == "Government" and country and (rec.country in (None, country)):
             gov = role_key("GOVERNMENT", country)
             if gov != key and (registry is None or gov in registry.actors or "_" in gov):
@@ -405,7 +405,8 @@ NOT_NAME_WORDS = re.compile(
     r"Many|Some|Other|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Dozens|Hundreds|Individuals|Men|Women|"
     r"He|She|They|It|We|Witnesses|Villagers|Residents|Assailants|Attackers|Gunmen|Soldiers|Troops|Militants|"
     r"Fighters|Members|Protesters|Demonstrators|Officials|Unidentified|January|February|March|April|May|June|"
-    r"July|August|September|October|November|December|Mr|Ms|Mrs|Dr|IEDs?|VBIEDs?|NGOs?|COVID|HIV|AIDS)\b"
+    r"July|August|September|October|November|December|Mr|Ms|Mrs|Dr|First|Vice|President|General|Governor|Minister|Colonel|Lieutenant|Captain|Commander|Chief|"
+    r"Judge|Prosecutor|Senator|King|Prince|Sheikh|Imam|Reverend|Father|Bishop|Pastor|Mayor|Former|IEDs?|VBIEDs?|NGOs?|COVID|HIV|AIDS)\b"
 )
 
 
@@ -428,6 +429,18 @@ BY_NAMED = re.compile(r"\bby (?:the |an? )?(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*
 NAMED_COORD = re.compile(
     r"(?:^|(?<=[\s(]))(?:the )?(?P<a>(?:al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3}) and (?:the )?$"
 )
+
+
+def _names_country(alias: str, iso: str) -> bool:
+    """Does an alias say whose it is: a demonym or country name ("Malian army"), or an acronym ("FAMa")?"""
+    lex = lexicon()
+    c = lex.countries.get(iso)
+    if re.search(r"\b[A-Z][A-Za-z]*[A-Z]\w*\b", alias) and not re.fullmatch(
+        r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", alias
+    ):
+        return True
+    words = [*(c.demonyms if c else []), *([c.name, *c.aliases] if c else [])]
+    return any(re.search(rf"\b{re.escape(w)}\b", alias, re.I) for w in words if w)
 
 
 def _not_a_name(name: str) -> bool:

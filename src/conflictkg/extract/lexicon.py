@@ -117,7 +117,7 @@ class Lexicon:
         return any(s in low for s in self.relation_stems)
 
 
-PLACE_NAME = r"(?:[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*|N[’'][A-Z][\w\-]+)(?:[ \-](?:[A-Z][\w'’\-]+|du|de|el|al))*(?<!’s)(?<!'s)"  # noqa: E501
+PLACE_NAME = r"(?:[A-Z][\w'’\-]*[a-zà-ÿ][\w'’\-]*|N[’'][A-Z][\w\-]+)(?:[ \-](?:[A-Z][\w'’\-]+|(?:du|de|el|al)\b(?= [A-Z])))*(?<!’s)(?<!'s)"  # noqa: E501
 
 
 @cache

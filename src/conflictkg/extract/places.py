@@ -28,7 +28,8 @@ NOT_PLACE_WORDS = re.compile(
     r"Day|Law|Code|Constitution|Accord|Agreement|Act|Organization|Organisation|Institute|Foundation|"
     r"Company|Corporation|Network|Platform|Rally|House|Church|Mosque|Network|Watch|International|"
     r"Program|Programme|Fund|Bank|Center|Centre|Initiative|Operation|School|Hotel|Restaurant|Stadium|Airport|"
-    r"Base|Barracks|Headquarters|Christianity|Islam|Judaism|Catholicism|Hinduism|Buddhism)\b"
+    r"Base|Barracks|Headquarters|Christianity|Islam|Judaism|Catholicism|Hinduism|Buddhism|Radio|Television|TV|"
+    r"Embassy|Compound|Stadium|Palace|Parliament|Assembly)\b"
 )
 
 
