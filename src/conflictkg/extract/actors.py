@@ -317,6 +317,8 @@ def find_actors(
             registry.places_named(name) or name.lower() in lexicon().country_by_name
         ):
             continue
+        if TITLE_BEFORE.search(text[max(0, m.start("name") - 30) : m.start("name")]):
+            continue  # a person: "First Vice President General Abdul Rashid Dostum"
         noun = (m.group("noun") or "").lower()
         key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
         if not key:
@@ -428,6 +430,12 @@ ACRONYM_FORCE = re.compile(
 BY_NAMED = re.compile(r"\bby (?:the |an? )?(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3})")
 NAMED_COORD = re.compile(
     r"(?:^|(?<=[\s(]))(?:the )?(?P<a>(?:al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3}) and (?:the )?$"
+)
+
+
+TITLE_BEFORE = re.compile(
+    r"\b(?:President|General|Governor|Minister|Colonel|Commander|Chief|Leader|leader|Mr\.|Ms\.|Mrs\.|Dr\.|Sheikh|"
+    r"Senator|Judge|Mayor|Imam|activist|journalist|spokesperson|spokesman)\s+$"
 )
 
 
