@@ -131,3 +131,22 @@ def test_registry_graph_stands_alone(registry) -> None:
     report = validate_store(store, workers=1)
     violations = [r for r in report.results if r.severity is Severity.VIOLATION]
     assert violations == [], report.text()
+
+
+def test_places_hang_from_the_events_country(registry) -> None:
+    """A corpus report carries no country; its events do. New places go under that country,
+    described in the report graph when the gazetteer lacks it."""
+    text = "On May 3, gunmen killed five civilians in Abkhura."
+    report = Report("sy.txt", text, ReportMeta(covers=2023, publisher="U.S. Department of State"))
+    ev = Event(id="sy-e1", doc="sy.txt", quotes=[text], types=["Attack"], location="Abkhura",
+               country="SY", date="2023-05-03", date_precision="day")
+    store = ox.Store()
+    store.extend(registry_quads(registry))
+    store.extend(report_quads(report, ExtractionResult(events=[ev]), registry))
+    rows = _rows(store, """SELECT ?place ?country ?code { ?e ckg:place ?place .
+        ?place ckg:partOf ?country . ?country a ckg:Country ; ckg:iso3166 ?code }""")
+    assert rows == [{"place": iris.place("SY", "Locality", "Abkhura"), "country": iris.country("SY"),
+                     "code": "SY"}]
+    report_v = validate_store(store, workers=1)
+    assert not [r for r in report_v.results if "/sy" in r.focus and r.severity is not Severity.INFO], \
+        report_v.text()

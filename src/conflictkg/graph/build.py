@@ -92,6 +92,7 @@ class GraphBuilder:
     spans_dropped: int = 0
     _evidence_done: set[str] = field(default_factory=set)
     _places_done: set[str] = field(default_factory=set)
+    _event_country: str | None = None
 
     def __post_init__(self) -> None:
         self.graph = N(iris.report_graph(self.report.id))
@@ -107,7 +108,8 @@ class GraphBuilder:
 
     @property
     def country(self) -> str | None:
-        return self.report.meta.country
+        """The report's country, else (corpus reports carry none) the event's."""
+        return self.report.meta.country or self._event_country
 
     def evidence(self, span: Span, body: ox.NamedNode) -> ox.NamedNode:
         iri = iris.evidence(self.report.id, span.start, span.end)
@@ -200,10 +202,24 @@ class GraphBuilder:
             self.add(node, RDF.type, CKG[kind])
             self.add(node, RDFS.label, _lit(name, "en"))
             self.add(node, CKG.inRegistry, _bool(False))
-            up = parent or (iris.country(self.country) if self.country else None)
+            up = parent or (self._country_node() if self.country else None)
             if up:
                 self.add(node, CKG.partOf, N(up))
         return node
+
+    def _country_node(self) -> str:
+        """The country's IRI; described in the report graph when the gazetteer lacks it,
+        so every new place hangs from a ckg:Country."""
+        assert self.country is not None
+        iri = iris.country(self.country)
+        if iri not in self.registry.places and iri not in self._places_done:
+            self._places_done.add(iri)
+            node = N(iri)
+            self.add(node, RDF.type, CKG.Country)
+            self.add(node, RDFS.label, _lit(self.country.upper()))
+            self.add(node, CKG.iso3166, _lit(self.country.upper()))
+            self.add(node, CKG.inRegistry, _bool(False))
+        return iri
 
     # -- facts -------------------------------------------------------------
     def add_report(self) -> None:
@@ -223,7 +239,7 @@ class GraphBuilder:
         self.add(r, CKG.coversYear, _int(m.covers))
         self.add(r, CKG.sha256, _lit(self.report.sha256))
         if m.country:
-            self.add(r, CKG.reportCountry, N(iris.country(m.country)))
+            self.add(r, CKG.reportCountry, N(self._country_node()))
 
     def add_actor(self, key: str, label: str, kind_class: str, aliases: Iterable[str] = ()) -> None:
         node = N(iris.actor(key))
@@ -258,6 +274,7 @@ class GraphBuilder:
             self.add(e, CKG.dateText, _lit(str(ev.date)))
             if ev.date_precision in PRECISION:
                 self.add(e, CKG.datePrecision, CKG[PRECISION[ev.date_precision]])
+        self._event_country = ev.country
         place = self.resolve_place(ev.location, ev.admin1)
         if place is not None:
             self.add(e, CKG.place, place)
