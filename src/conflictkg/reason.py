@@ -191,69 +191,90 @@ def ontology_axioms() -> Axioms:
 # ---------------------------------------------------------------------------
 # Materialisation
 # ---------------------------------------------------------------------------
-def _values(rows: Iterable[tuple[str, ...]]) -> str:
-    return " ".join("(" + " ".join(f"<{v}>" for v in row) + ")" for row in rows)
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One entailment rule: a SELECT with a bound predicate or class, so Oxigraph answers it
+    from an index, returning only what no graph states yet. A row (?a ?b) gives the triple
+    `a predicate b`; a row (?a) gives `a rdf:type cls`."""
+
+    name: str
+    query: str
+    predicate: str
+    cls: str | None = None
+    reads: str = ""  # the predicate or class the rule reads: it reruns only when that grew
 
 
-def _rules(ax: Axioms) -> list[tuple[str, str]]:
-    """(name, SELECT ?s ?p ?o query) per rule family; each yields triples not yet present."""
-    rules: list[tuple[str, str]] = []
-    subprops = sorted((p, q) for p, qs in ax.superproperties.items() for q in qs)
-    if subprops:
-        rules.append(("subPropertyOf", f"""
-            SELECT DISTINCT ?s ?q ?o WHERE {{
-              VALUES (?p ?q) {{ {_values(subprops)} }}
-              ?s ?p ?o . FILTER NOT EXISTS {{ ?s ?q ?o }} }}"""))
-    inverse_pairs = sorted({pair for p, q in ax.inverses for pair in ((p, q), (q, p))})
-    if inverse_pairs:
-        rules.append(("inverseOf", f"""
-            SELECT DISTINCT ?o ?q ?s WHERE {{
-              VALUES (?p ?q) {{ {_values(inverse_pairs)} }}
-              ?s ?p ?o . FILTER(!isLiteral(?o)) FILTER NOT EXISTS {{ ?o ?q ?s }} }}"""))
-    if ax.symmetric:
-        rules.append(("SymmetricProperty", f"""
-            SELECT DISTINCT ?o ?p ?s WHERE {{
-              VALUES ?p {{ {" ".join(f"<{p}>" for p in sorted(ax.symmetric))} }}
-              ?s ?p ?o . FILTER(!isLiteral(?o)) FILTER NOT EXISTS {{ ?o ?p ?s }} }}"""))
-    for p in sorted(ax.transitive):
-        rules.append((f"TransitiveProperty {p}", f"""
-            SELECT DISTINCT ?s (<{p}> AS ?p) ?o WHERE {{
-              ?s <{p}> ?m . ?m <{p}>+ ?o . FILTER NOT EXISTS {{ ?s <{p}> ?o }} }}"""))
-    domain_rows = sorted((p, c) for p, cs in ax.domains.items() for c in cs)
-    if domain_rows:
-        rules.append(("domain", f"""
-            SELECT DISTINCT ?s (<{RDF_TYPE}> AS ?t) ?c WHERE {{
-              VALUES (?p ?c) {{ {_values(domain_rows)} }}
-              ?s ?p ?o . FILTER NOT EXISTS {{ ?s a ?c }} }}"""))
-    range_rows = sorted((p, c) for p, cs in ax.ranges.items() for c in cs)
-    if range_rows:
-        rules.append(("range", f"""
-            SELECT DISTINCT ?o (<{RDF_TYPE}> AS ?t) ?c WHERE {{
-              VALUES (?p ?c) {{ {_values(range_rows)} }}
-              ?s ?p ?o . FILTER(isIRI(?o) || isBlank(?o)) FILTER NOT EXISTS {{ ?o a ?c }} }}"""))
-    class_rows = sorted((c, s) for c, ss in ax.superclasses.items() for s in ss)
-    if class_rows:
-        rules.append(("subClassOf", f"""
-            SELECT DISTINCT ?x (<{RDF_TYPE}> AS ?t) ?sup WHERE {{
-              VALUES (?c ?sup) {{ {_values(class_rows)} }}
-              ?x a ?c . FILTER NOT EXISTS {{ ?x a ?sup }} }}"""))
+def _rules(ax: Axioms) -> list[Rule]:
+    rules: list[Rule] = []
+    for p, qs in sorted(ax.superproperties.items()):
+        for q in sorted(qs):
+            rules.append(Rule(f"subPropertyOf {p} {q}", f"SELECT ?a ?b WHERE {{ ?a <{p}> ?b "
+                              f"FILTER NOT EXISTS {{ ?a <{q}> ?b }} }}", q, reads=p))
+    inverse_pairs = {pair for a, b in ax.inverses for pair in ((a, b), (b, a))}
+    for p, q in sorted(inverse_pairs):
+        rules.append(Rule(f"inverseOf {p} {q}", f"SELECT ?a ?b WHERE {{ ?b <{p}> ?a FILTER(!isLiteral(?a)) "
+                          f"FILTER NOT EXISTS {{ ?a <{q}> ?b }} }}", q, reads=p))
+    for p in sorted(ax.symmetric):
+        rules.append(Rule(f"SymmetricProperty {p}", f"SELECT ?a ?b WHERE {{ ?b <{p}> ?a "
+                          f"FILTER(!isLiteral(?a)) FILTER NOT EXISTS {{ ?a <{p}> ?b }} }}", p, reads=p))
+    for p, cs in sorted(ax.domains.items()):
+        for c in sorted(cs):
+            rules.append(Rule(f"domain {p} {c}", f"SELECT DISTINCT ?a WHERE {{ ?a <{p}> ?o "
+                              f"FILTER NOT EXISTS {{ ?a a <{c}> }} }}", RDF_TYPE, c, reads=p))
+    for p, cs in sorted(ax.ranges.items()):
+        for c in sorted(cs):
+            rules.append(Rule(f"range {p} {c}", f"SELECT DISTINCT ?a WHERE {{ ?s <{p}> ?a "
+                              f"FILTER(isIRI(?a) || isBlank(?a)) FILTER NOT EXISTS {{ ?a a <{c}> }} }}",
+                              RDF_TYPE, c, reads=p))
+    for c, sups in sorted(ax.superclasses.items()):
+        for sup in sorted(sups):
+            rules.append(Rule(f"subClassOf {c} {sup}", f"SELECT ?a WHERE {{ ?a a <{c}> "
+                              f"FILTER NOT EXISTS {{ ?a a <{sup}> }} }}", RDF_TYPE, sup, reads=c))
     return rules
 
 
-def _data_graphs(store: ox.Store) -> list[ox.NamedNode]:
-    """Every named graph but the ontology's and the inferred one: the rules reason over data."""
-    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
-    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip),
-                  key=lambda g: g.value)
+def _apply(store: ox.Store, rule: Rule, graph: ox.NamedNode) -> int:
+    p = _N(rule.predicate)
+    rows = store.query(rule.query, use_default_graph_as_union=True)
+    if rule.cls is not None:
+        c = _N(rule.cls)
+        quads = [ox.Quad(r[0], p, c, graph) for r in rows]
+    else:
+        quads = [ox.Quad(r[0], p, r[1], graph) for r in rows if not isinstance(r[0], ox.Literal)]
+    if quads:
+        store.extend(quads)
+    return len(quads)
+
+
+def _transitive(store: ox.Store, p: str, graph: ox.NamedNode) -> int:
+    """Close one transitive property in Python: its edges are few (memberships, partOf)."""
+    pred = _N(p)
+    succ: dict[ox.Term, set[ox.Term]] = defaultdict(set)
+    for q in store.quads_for_pattern(None, pred, None):
+        if not isinstance(q.object, ox.Literal):
+            succ[q.subject].add(q.object)
+    new: list[ox.Quad] = []
+    for start in succ:
+        seen: set[ox.Term] = set()
+        todo = list(succ[start])
+        while todo:
+            cur = todo.pop()
+            if cur in seen:
+                continue
+            seen.add(cur)
+            todo.extend(succ.get(cur, ()))
+        new.extend(ox.Quad(start, pred, o, graph) for o in seen - succ[start])
+    if new:
+        store.extend(new)
+    return len(new)
 
 
 def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20) -> int:
     """Write the entailed triples into the inferred graph; return how many it holds.
 
-    Deterministic and idempotent: the graph is cleared, then every rule runs over the data
-    graphs plus what the rules already inferred, until a round adds nothing. The ontology
-    graph is not reasoned over (its axioms are the rules), so class hierarchies are not
-    re-stated about the ontology's own terms.
+    Deterministic and idempotent: the graph is cleared, then every rule runs over the union
+    of the store's graphs (the inferred one included) until a round adds nothing. Only
+    triples stated in no graph are written.
     """
     ax = axioms or ontology_axioms()
     inferred = _N(iris.INFERRED_GRAPH)
@@ -261,20 +282,19 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
         store.clear_graph(inferred)
     else:
         store.add_graph(inferred)
-    graphs = [*_data_graphs(store), inferred]
     rules = _rules(ax)
+    grew: set[str] | None = None  # None: the first round runs every rule
     for _ in range(max_rounds):
-        added = 0
-        for _name, query in rules:
-            rows = store.query(query, default_graph=graphs)
-            quads = [ox.Quad(r[0], r[1], r[2], inferred) for r in rows
-                     if not isinstance(r[2], ox.Literal) or r[1].value != RDF_TYPE]
-            if quads:
-                before = len(store)
-                store.extend(quads)
-                added += len(store) - before
+        added: set[str] = set()
+        for rule in rules:  # semi-naive by predicate: rerun a rule only when its input grew
+            if (grew is None or rule.reads in grew) and _apply(store, rule, inferred):
+                added.add(rule.cls or rule.predicate)
+        for p in sorted(ax.transitive):
+            if (grew is None or p in grew) and _transitive(store, p, inferred):
+                added.add(p)
         if not added:
             break
+        grew = added
     return sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
 
 
