@@ -10,10 +10,13 @@ reusable context `ontology/context.jsonld`, which is made from the ontology
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
+import tempfile
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -74,6 +77,57 @@ def sorted_triples(store: ox.Store) -> list[ox.Triple]:
                                           else str(t.predicate), str(t.object)))
 
 
+#: N-Triples lines held in memory before a sorted run is spilled to a temporary file.
+RUN_LINES = 500_000
+_TYPE_NT = f"<{_RDF_TYPE}>".encode()
+
+
+def turtle_order(line: bytes) -> tuple[bytes, bool, bytes]:
+    """Sort key of an N-Triples line: subject, rdf:type first, then the rest."""
+    subject, predicate, rest = line.split(b" ", 2)
+    return subject, predicate != _TYPE_NT, predicate + b" " + rest
+
+
+def merged_lines(store: ox.Store, key=None, run_lines: int | None = None) -> Iterator[bytes]:
+    """The distinct triples of all graphs as sorted N-Triples lines, in bounded memory:
+    graphs are serialised one at a time into sorted runs spilled to temporary files, and
+    the runs merged (an external merge sort). `key` orders lines (default: bytes)."""
+    limit = run_lines or RUN_LINES
+    with tempfile.TemporaryDirectory(prefix="ckg-export-") as tmp:
+        runs: list[Path] = []
+        buf: list[bytes] = []
+
+        def spill() -> None:
+            buf.sort(key=key)
+            path = Path(tmp) / f"run{len(runs):05d}.nt"
+            with path.open("wb") as fh:
+                prev = None
+                for line in buf:
+                    if line != prev:
+                        fh.write(line)
+                    prev = line
+            runs.append(path)
+            buf.clear()
+
+        for g in graphs_in_order(store):
+            triples = (ox.Triple(q.subject, q.predicate, q.object)
+                       for q in store.quads_for_pattern(None, None, None, g))
+            buf.extend(serialized(triples, ox.RdfFormat.N_TRIPLES).splitlines(keepends=True))
+            if len(buf) >= limit:
+                spill()
+        spill()
+        files = [p.open("rb") for p in runs]
+        try:
+            prev = None
+            for line in heapq.merge(*files, key=key):
+                if line != prev:
+                    yield line
+                prev = line
+        finally:
+            for fh in files:
+                fh.close()
+
+
 def _header(fmt: str) -> bytes:
     return (f"# conflictkg export ({fmt}), sorted; made by `conflictkg export --format {fmt}`\n"
             .encode())
@@ -95,16 +149,38 @@ def serialize_prefixed(items: list, out: IO[bytes], fmt: ox.RdfFormat,
     out.write(b"\n".join(sorted(head)) + (b"\n" if head else b"") + body)
 
 
+def _prefix_block() -> bytes:
+    return b"".join(sorted(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in EXPORT_PREFIXES.items()))
+
+
 def write_turtle(store: ox.Store, out: IO[bytes]) -> None:
+    """All graphs merged; streamed in chunks cut at subject boundaries."""
     out.write(_header("ttl"))
-    serialize_prefixed(sorted_triples(store), out, ox.RdfFormat.TURTLE)
+    out.write(_prefix_block())
+    chunk: list[bytes] = []
+
+    def emit() -> None:
+        if chunk:
+            triples = [q.triple for q in ox.parse(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)]
+            _head, body = _split_prefixes(serialized(triples, ox.RdfFormat.TURTLE,
+                                                     prefixes=EXPORT_PREFIXES))
+            out.write(body)
+            chunk.clear()
+
+    subject = None
+    for line in merged_lines(store, key=turtle_order):
+        s = line.split(b" ", 1)[0]
+        if s != subject and len(chunk) >= 100_000:
+            emit()
+        subject = s
+        chunk.append(line)
+    emit()
 
 
 def write_trig(store: ox.Store, out: IO[bytes]) -> None:
     """Graph by graph; the sorted @prefix block once at the top."""
     out.write(_header("trig"))
-    out.write(b"".join(sorted(f"@prefix {p}: <{ns}> .\n".encode()
-                              for p, ns in EXPORT_PREFIXES.items())))
+    out.write(_prefix_block())
     for g in graphs_in_order(store):
         _head, body = _split_prefixes(serialized(graph_quads(store, g), ox.RdfFormat.TRIG,
                                                  prefixes=EXPORT_PREFIXES))
@@ -112,8 +188,8 @@ def write_trig(store: ox.Store, out: IO[bytes]) -> None:
 
 
 def write_ntriples(store: ox.Store, out: IO[bytes]) -> None:
-    data = serialized(sorted_triples(store), ox.RdfFormat.N_TRIPLES)
-    out.write(b"".join(sorted(data.splitlines(keepends=True))))
+    """All graphs merged, distinct lines in byte order (`LC_ALL=C sort -c` agrees)."""
+    out.writelines(merged_lines(store))
 
 
 def write_nquads(store: ox.Store, out: IO[bytes]) -> None:
