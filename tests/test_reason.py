@@ -148,3 +148,16 @@ def test_cli_reason_missing_store_exits_2(tmp_path):
     result = CliRunner().invoke(main, ["reason", "--store", str(tmp_path / "nope")])
     assert result.exit_code == 2, result.output
     assert "nope" in result.output
+
+
+def test_large_store_is_sampled_for_hermit_and_fully_checked_by_rules(gold_store):
+    """Beyond max_triples HermiT reads only some report graphs; an offender in a graph it
+    did not read is still caught by the rules."""
+    store = _copy(gold_store)
+    store.load(path=str(CASES / "inconsistent_two_kinds.ttl"), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode(ID + "graph/zzz-last"))
+    report = check_consistency(store, max_triples=1500)
+    assert report.graphs_checked < report.graphs_total == 3
+    assert not report.consistent
+    assert [o.iri for o in report.offenders] == [ID + "actor/case_two_kinds"]
+    assert "of 3 report graphs" in report.summary()
