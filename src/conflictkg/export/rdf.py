@@ -69,14 +69,6 @@ def graph_quads(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> list[
     return sorted(store.quads_for_pattern(None, None, None, graph), key=_quad_key)
 
 
-def sorted_triples(store: ox.Store) -> list[ox.Triple]:
-    """The union of all graphs as distinct triples, ordered by subject, predicate, object."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object)
-               for q in store.quads_for_pattern(None, None, None, None)}
-    return sorted(triples, key=lambda t: (str(t.subject), "" if t.predicate.value == _RDF_TYPE
-                                          else str(t.predicate), str(t.object)))
-
-
 #: N-Triples lines held in memory before a sorted run is spilled to a temporary file.
 RUN_LINES = 500_000
 _TYPE_NT = f"<{_RDF_TYPE}>".encode()
