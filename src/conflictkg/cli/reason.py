@@ -28,7 +28,10 @@ def _open_store(path: Path) -> ox.Store:
               help="Check ontology + registry + data for consistency with HermiT (needs Java).")
 @click.option("--materialise/--no-materialise", "do_materialise", default=True, show_default=True,
               help=f"Write the inferred triples into the named graph {iris.INFERRED_GRAPH}.")
-def reason(store: Path, check: bool, do_materialise: bool) -> None:
+@click.option("--max-triples", type=click.IntRange(min=1), default=250_000, show_default=True,
+              help="HermiT's budget: beyond it HermiT reads a sample of whole report graphs "
+                   "(rules still check every triple).")
+def reason(store: Path, check: bool, do_materialise: bool, max_triples: int) -> None:
     """Check consistency (HermiT) and materialise inferences for engines without reasoning.
 
     Exit 1 when the data are inconsistent (the offending individuals are listed and nothing
@@ -36,7 +39,7 @@ def reason(store: Path, check: bool, do_materialise: bool) -> None:
     """
     st = _open_store(store)
     if check:
-        report = check_consistency(st)
+        report = check_consistency(st, max_triples=max_triples)
         click.echo(report.summary())
         if not report.consistent:
             raise CheckFailed(f"{store}: ontology + registry + data are inconsistent "
