@@ -172,17 +172,30 @@ def role_key(role: str, country: str | None) -> str:
     return f"{country}_{role}" if country else role
 
 
-def record_for(key: str, kind: str, country: str | None, registry: Registry | None) -> ActorRecord | None:
-    """An ActorRecord for a key the registry does not hold."""
+def record_for(
+    key: str, kind: str, country: str | None, registry: Registry | None, text: str | None = None
+) -> ActorRecord | None:
+    """An ActorRecord for a key the registry does not hold: a country's generic force
+    ("NG_SECURITY_FORCES": "Nigeria security forces") or a named actor as the text writes it."""
     if registry is not None and key in registry.actors:
         return None
     lex = lexicon()
-    if "_" in key and key.split("_", 1)[0] in lex.countries:
-        iso, role = key.split("_", 1)
-        cname = lex.countries[iso].name
-        label = f"{cname} {ROLE_LABEL.get(role, role.lower().replace('_', ' '))}"
+    iso, _, role = key.partition("_")
+    if iso in lex.countries and role in ROLE_LABEL:
+        label = f"{lex.countries[iso].name} {ROLE_LABEL[role]}"
         return ActorRecord(key=key, label=label, kind=kind, country=iso)
-    return ActorRecord(key=key, label=key.replace("_", " ").lower().capitalize(), kind=kind, country=country)
+    label = re.sub(r"^(?:the|an?)\s+", "", (text or "").strip(), flags=re.I)
+    label = re.sub(
+        r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|gunmen|officers|"
+        r"agents|warplanes|aircraft|drones|forces)$",
+        "",
+        label,
+        flags=re.I,
+    )
+    if not label or label.lower() == label:
+        label = key.replace("_", " ").lower().capitalize()
+    home = country if kind in STATE_KINDS else None  # a state's force is that state's; a group may cross borders
+    return ActorRecord(key=key, label=label, kind=kind, country=home, aliases=[text] if text else [])
 
 
 def resolve_phrase(phrase: str, country: str | None, registry: Registry | None) -> tuple[str, str] | None:

@@ -106,7 +106,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                         )
                         for m in c.actors:
                             kinds.setdefault(m.key, m.kind)
-                            rec = record_for(m.key, m.kind, country, registry)
+                            rec = record_for(m.key, m.kind, country, registry, m.text)
                             if rec is not None and m.key not in actors:
                                 actors[m.key] = rec
                         if has_trig:
