@@ -98,3 +98,45 @@ def test_syntax_error_and_missing_store(store_dir, tmp_path):
     out = tmp_path / "never.csv"
     failed = run("query", "actor-timeline", "--store", store_dir, "-p", "year=x", "-o", out)
     assert failed.exit_code == 2 and not out.exists()
+
+
+@pytest.mark.server
+def test_query_a_sparql_endpoint(store_dir):
+    """`--endpoint`: parameters travel as a VALUES block to a real Oxigraph server."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import requests
+
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([exe, "serve-read-only", "--location", str(store_dir),
+                               "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(url, params={"query": "ASK {}"}, timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        result = run("query", "coalitions", "--endpoint", url, "-p", "group=CMA", "-f", "csv")
+        assert result.exit_code == 0, result.output
+        members = {r["member"] for r in csv.DictReader(io.StringIO(result.output))}
+        assert members == {f"https://w3id.org/conflictkg/id/actor/{k}" for k in ("mnla", "hcua", "maa")}
+        timeline = run("query", "actor-timeline", "--endpoint", url, "-p", "actor=Q28877411",
+                       "-p", "year=2023", "-f", "json")
+        assert timeline.exit_code == 0, timeline.output
+        assert len(json.loads(timeline.output)) == 4
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    gone = run("query", "alliances", "--endpoint", url)
+    assert gone.exit_code == 2 and "cannot reach it" in gone.output
