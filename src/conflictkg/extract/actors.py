@@ -194,7 +194,7 @@ def record_for(
     )
     if not label or label.lower() == label:
         label = key.replace("_", " ").lower().capitalize()
-    home = country if kind in STATE_KINDS else None  # a state's force is that state's; a group may cross borders
+    home = country if kind in STATE_KINDS else None
     return ActorRecord(key=key, label=label, kind=kind, country=home, aliases=[text] if text else [])
 
 
