@@ -335,3 +335,9 @@ def test_an_actor_described_in_two_report_graphs_counts_once(case_store):
         ("joint operation", 1, 1, "Katiba Serma")]
     timeline = rows(case_store, "actor-timeline", actor=serma)
     assert [r["date"] for r in timeline] == ["2021-05-02", "2021-06-10"]
+
+
+def test_every_query_is_documented():
+    readme = (Path(__file__).resolve().parents[1] / "queries" / "README.md").read_text()
+    missing = [n for n in NAMES if f"`{n}`" not in readme]
+    assert not missing, f"queries/README.md does not list {missing}"
