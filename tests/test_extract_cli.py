@@ -99,3 +99,17 @@ def test_extract_corpus_limit(tmp_path: Path) -> None:
     events = [json.loads(line) for line in out.read_text().splitlines()]
     assert events and all(e["doc"].startswith("2016-") for e in events)
     assert all(e["country"] == "AF" for e in events)
+
+
+def test_report_country_from_title_or_file_name() -> None:
+    from conflictkg.extract import report_country
+    from conflictkg.reports import Report, ReportMeta
+
+    def country(doc: str, title: str | None = None) -> str | None:
+        return report_country(Report(doc=doc, text="x", meta=ReportMeta(covers=2020, title=title)))
+
+    assert country("2020-x.txt", "2020 Country Reports on Human Rights Practices: Nigeria") == "NG"
+    assert country("2020-x.txt", "2020 Country Reports: China (includes Tibet, Hong Kong, and Macau)") == "CN"
+    assert country("2019-cote-divoire.txt", "2019 Country Reports: Côte d’Ivoire") == "CI"
+    assert country("2021-niger.txt") == "NE"
+    assert country("notes.txt") is None

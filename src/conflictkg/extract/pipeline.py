@@ -40,11 +40,12 @@ def _dated(text: str) -> bool:
 
 
 def report_country(report: Report) -> str | None:
-    """The report's ISO country: its metadata, else a country named in its title or file name."""
+    """The report's ISO country: its metadata, else the first country named in its title
+    ("China (includes Tibet, Hong Kong, and Macau)" is China) or its file name."""
     if report.meta.country:
         return report.meta.country.upper()
     lex = lexicon()
-    title = report.meta.title or ""
+    title = (report.meta.title or "").replace("’", "'")
     if ":" in title:
         title = title.rsplit(":", 1)[1]
     stem = Path(report.doc).stem
@@ -52,11 +53,15 @@ def report_country(report: Report) -> str | None:
     for cand in (title.strip().lower(), slug):
         if cand in lex.country_by_name:
             return lex.country_by_name[cand]
-    names = sorted(lex.country_by_name, key=len, reverse=True)
     for cand in (title.lower(), slug):
-        for n in names:
-            if len(n) > 3 and re.search(rf"\b{re.escape(n)}\b", cand):
-                return lex.country_by_name[n]
+        hits = []
+        for n, iso in lex.country_by_name.items():
+            if len(n) > 3:
+                m = re.search(r"\b" + re.escape(n.replace("’", "'")) + r"\b", cand)
+                if m:
+                    hits.append((m.start(), -len(n), iso))
+        if hits:
+            return min(hits)[2]
     return None
 
 
