@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ParamType = Literal["iri", "actor", "event", "string", "integer", "date", "year"]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal  # pyoxigraph 0.5 has no common term class
 PARAM_TYPES: tuple[str, ...] = ("iri", "actor", "event", "string", "integer", "date", "year")
 Format = Literal["table", "csv", "tsv", "json"]
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
@@ -126,7 +127,8 @@ def parse_header(text: str, path: Path) -> tuple[str, str, tuple[Param, ...]]:
             default = pm["default"]
             if default and default[0] in "<\"":
                 default = default[1:-1]
-            params.append(Param(pm["name"], pm["type"], pm["description"].strip(), default,
+            kind = cast(ParamType, pm["type"])
+            params.append(Param(pm["name"], kind, pm["description"].strip(), default,
                                 required=default is None and not pm["optional"]))
     return title, description, tuple(params)
 
@@ -330,7 +332,7 @@ def _scan_braces(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def with_values(text: str, bindings: Mapping[str, ox.Term]) -> str:
+def with_values(text: str, bindings: Mapping[str, Term]) -> str:
     """The query with `VALUES (?a ?b) { (t1 t2) }` as the last element of its outermost group.
 
     The terms are serialised by pyoxigraph (N-Triples syntax, escaped), so user text never
@@ -416,7 +418,7 @@ def _python(datatype: str | None, lexical: str, lang: str | None = None) -> Valu
     return lexical
 
 
-def ox_value(term: ox.Term | None) -> Value:
+def ox_value(term: Term | None) -> Value:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -436,7 +438,7 @@ Rows = list[tuple[Any, ...]]
 class Backend(Protocol):
     """Something that answers SPARQL SELECT/ASK/CONSTRUCT with bound parameters."""
 
-    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]: ...
+    def select(self, text: str, bindings: Mapping[str, Term]) -> tuple[list[str], Rows]: ...
 
 
 def _ox_rows(result: Any) -> tuple[list[str], Rows]:
@@ -455,13 +457,14 @@ class OxigraphBackend:
 
     store: ox.Store
 
-    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]:
-        subs = {ox.Variable(k): v for k, v in bindings.items()}
+    def select(self, text: str, bindings: Mapping[str, Term]) -> tuple[list[str], Rows]:
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in bindings.items()}
         return _ox_rows(self.store.query(text, use_default_graph_as_union=True,
                                          substitutions=subs or None))
 
 
-def _rdflib_to_ox(term: Any) -> ox.Term | None:
+def _rdflib_to_ox(term: Any) -> Term | None:
     from rdflib import BNode, Literal, URIRef
 
     if term is None:
@@ -485,7 +488,7 @@ class RdflibBackend:
 
     graph: Any
 
-    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]:
+    def select(self, text: str, bindings: Mapping[str, Term]) -> tuple[list[str], Rows]:
         result = self.graph.query(with_values(text, bindings))
         if result.type == "ASK":
             return ["result"], [(ox.Literal("true" if result.askAnswer else "false",
@@ -509,7 +512,7 @@ class RemoteBackend:
     union_default_graph: bool = True
     timeout: float = 60.0
 
-    def select(self, text: str, bindings: Mapping[str, ox.Term]) -> tuple[list[str], Rows]:
+    def select(self, text: str, bindings: Mapping[str, Term]) -> tuple[list[str], Rows]:
         import requests
 
         data: dict[str, str] = {"query": with_values(text, bindings)}
@@ -537,7 +540,7 @@ class RemoteBackend:
                        for b in body["results"]["bindings"]]
 
 
-def _json_term(b: dict[str, str] | None) -> ox.Term | None:
+def _json_term(b: dict[str, str] | None) -> Term | None:
     if b is None:
         return None
     if b["type"] == "uri":
@@ -574,8 +577,6 @@ def execute(backend: Backend, query: NamedQuery,
     except SyntaxError as exc:
         raise BadInput(syntax_message(query, str(exc))) from exc
     except (OSError, RuntimeError, ValueError) as exc:
-        if isinstance(exc, BadInput):
-            raise
         raise BadInput(f"{query.path}: the query failed: {exc}") from exc
     except Exception as exc:  # rdflib's parser raises pyparsing errors
         if type(exc).__name__ == "ParseException":
