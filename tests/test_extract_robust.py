@@ -21,7 +21,9 @@ def test_unreadable_sentence_is_skipped_and_counted(monkeypatch, registry) -> No
         return real(sent, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "read_clause", flaky)
-    result = extract_report(Report(doc="r.txt", text=TEXT, meta=ReportMeta(covers=2021, country="ML")), registry)
+    result = extract_report(
+        Report(doc="r.txt", text=TEXT, meta=ReportMeta(covers=2021, country="ML")), registry
+    )
     assert result.stats.skipped == 1
     assert result.stats.sentences == 2
     assert [e.location for e in result.events] == ["Kobou"]
