@@ -168,6 +168,9 @@ def _parse_term(nt: str) -> Term:
 def _short(term: str) -> str:
     from conflictkg.export.rdf import EXPORT_PREFIXES
 
+    if term.startswith('"') and '"^^<' in term and term.endswith(">"):  # a typed literal
+        lexical, datatype = term.rsplit("^^", 1)
+        return f"{lexical}^^{_short(datatype)}"
     iri = term[1:-1] if term.startswith("<") and term.endswith(">") else term
     for prefix, ns in sorted({**EXPORT_PREFIXES, "shp": SHP}.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and "<" not in iri:
