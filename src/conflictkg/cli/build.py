@@ -20,7 +20,7 @@ from conflictkg.paths import seeds_dir
                    "relations.jsonl, validation.txt.")
 @click.option("--facts", "facts", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="Use these events (JSON Lines, the extractor's format) instead of extracting.")
-@click.option("--relations", "relations", multiple=True,
+@click.option("--relations", "--facts-relations", "relations", multiple=True,
               type=click.Path(path_type=Path, exists=True),
               help="Relations (JSON Lines) to go with --facts.")
 @click.option("--workers", type=click.IntRange(1), default=2, show_default=True,
