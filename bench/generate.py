@@ -26,16 +26,13 @@ import os
 import random
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from conflictkg.facts import ActorRecord, Event, ExtractionResult, Relation, Span, Victim
-from conflictkg.graph import iris
 from conflictkg.graph.build import registry_quads, report_quads
-from conflictkg.paths import ontology_files
 from conflictkg.registry import Registry, load_registry
 from conflictkg.reports import Report, ReportMeta
 
@@ -291,14 +288,12 @@ def _chunk(indices: list[int]) -> tuple[bytes, int, int]:
     return buf.getvalue(), events, len(quads)
 
 
-def reference_quads(registry: Registry) -> Iterator[ox.Quad]:
-    """The registry and ontology graphs, so the file is a complete store."""
-    yield from registry_quads(registry)
-    g = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    for path in ontology_files():
-        with path.open("rb") as fh:
-            for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
-                yield ox.Quad(t.subject, t.predicate, t.object, g)
+def reference_quads(registry: Registry) -> list[ox.Quad]:
+    """The registry and ontology graphs, as `conflictkg build` stores them (blank nodes
+    named after their content, so the file is the same on every run)."""
+    from conflictkg.store import canonical_bnodes, ontology_quads
+
+    return canonical_bnodes([*registry_quads(registry), *ontology_quads()])
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +329,7 @@ def generate_stats(n_events: int, out: Path, seed: int = 0, workers: int | None 
                file=sys.stderr)
     with atomic_output(out, "wb") as fh:
         if reference:
-            refs = list(reference_quads(registry))
+            refs = reference_quads(registry)
             ox.serialize(refs, fh, format=ox.RdfFormat.N_QUADS)
             n_quads += len(refs)
         if workers <= 1:
