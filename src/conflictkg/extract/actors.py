@@ -432,7 +432,8 @@ NAMED_ACTOR = re.compile(
     r"(?: (?P<noun>fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|insurgents|gunmen|officers|police|agents|guards|IEDs?|suicide bombers?))?"  # noqa: E501
     r"(?= (?:(?:reportedly|allegedly|also|then|later) )?(?:attacked|killed|abducted|kidnapped|claimed|executed|raided|ambushed|burned|looted|"  # noqa: E501
     r"raped|shot|arrested|detained|tortured|beat|beheaded|massacred|opened fire|stormed|seized|captured|abused|recruited|"  # noqa: E501
-    r"detonated|planted|bombed|fired|shelled|targeted|assassinated|destroyed|harassed|threatened|besieged|overran|hijacked)\b)"  # noqa: E501
+    r"detonated|planted|bombed|fired|shelled|targeted|assassinated|destroyed|harassed|threatened|besieged|overran|hijacked|"
+    r"committed|conducted|carried out|perpetrated|launched)\b)"  # noqa: E501
 )
 
 ACRONYM_FORCE = re.compile(
