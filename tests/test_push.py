@@ -167,7 +167,13 @@ def test_library_queries_remote_oxigraph_equal_embedded(seeds_store_dir):
 
     store = open_store(seeds_store_dir, read_only=True)
     with running_server(seeds_store_dir) as server:
-        compare_library(server.query_url, store)
+        assert compare_library(server.query_url, store) == set()
+        # the CLI the user types
+        result = CliRunner().invoke(main, ["query", "--endpoint", server.query_url, "alliances"])
+        assert result.exit_code == 0, result.output
+        assert "wagner" in result.output.lower()
+        result = CliRunner().invoke(main, ["query", "--endpoint", server.query_url, "no-such-query"])
+        assert result.exit_code == 2, result.output
 
 
 # -- Virtuoso ----------------------------------------------------------------------------------
