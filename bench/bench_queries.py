@@ -3,6 +3,7 @@
     python bench/bench_queries.py bench/data/100k.nq                 # pyoxigraph in memory
     python bench/bench_queries.py bench/data/100k.nq --store DIR     # on-disk store (loaded once)
     python bench/bench_queries.py bench/data/10k.nq --rdflib         # + rdflib's in-memory engine
+    python bench/bench_queries.py bench/data/100k.nq --timeout 120   # give up on a query after 2 min
 
 The graphs come from bench/generate.py (another engineer's generator). Each query runs
 with its default parameters; the time is the best of --repeat runs after one warm-up run,
@@ -52,6 +53,20 @@ def timed(backend, name: str, repeat: int) -> tuple[float, int]:
     return best, n
 
 
+def _with_timeout(backend, name: str, repeat: int, timeout: float) -> tuple[float, int] | None:
+    """`timed` in a forked child (it shares the loaded store); None when it runs too long."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1) as pool:
+        job = pool.apply_async(timed, (backend, name, repeat))
+        try:
+            return job.get(timeout=timeout)
+        except mp.TimeoutError:
+            pool.terminate()
+            return None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", type=Path, help="an N-Quads file from bench/generate.py")
@@ -59,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rdflib", action="store_true", help="also time rdflib's in-memory engine")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", nargs="*", help="only these queries")
+    ap.add_argument("--timeout", type=float, default=0,
+                    help="seconds before a query is given up (runs each in a forked process)")
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
@@ -89,7 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     print(head)
     print("|---|---:|---:|" + ("---:|" if graph is not None else ""))
     for name in names:
-        secs, rows = timed(OxigraphBackend(store), name, args.repeat)
+        if args.timeout:
+            got = _with_timeout(OxigraphBackend(store), name, args.repeat, args.timeout)
+            if got is None:
+                print(f"| {name} | | > {args.timeout:.0f} |", flush=True)
+                continue
+            secs, rows = got
+        else:
+            secs, rows = timed(OxigraphBackend(store), name, args.repeat)
         line = f"| {name} | {rows} | {secs:.3f} |"
         if graph is not None:
             rsecs, _ = timed(RdflibBackend(graph), name, 0)
