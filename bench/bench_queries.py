@@ -53,13 +53,22 @@ def timed(backend, name: str, repeat: int) -> tuple[float, int]:
     return best, n
 
 
+_BACKEND = None  # the store a forked child inherits (a Store cannot be pickled)
+
+
+def _timed_inherited(name: str, repeat: int) -> tuple[float, int]:
+    return timed(_BACKEND, name, repeat)
+
+
 def _with_timeout(backend, name: str, repeat: int, timeout: float) -> tuple[float, int] | None:
     """`timed` in a forked child (it shares the loaded store); None when it runs too long."""
     import multiprocessing as mp
 
+    global _BACKEND
+    _BACKEND = backend
     ctx = mp.get_context("fork")
     with ctx.Pool(1) as pool:
-        job = pool.apply_async(timed, (backend, name, repeat))
+        job = pool.apply_async(_timed_inherited, (name, repeat))
         try:
             return job.get(timeout=timeout)
         except mp.TimeoutError:
