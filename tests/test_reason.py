@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from conflictkg.cli import main
 from conflictkg.graph import iris
-from conflictkg.reason import check_consistency, diagnose, materialise, ontology_axioms
+from conflictkg.reason import check_consistency, diagnose, diagnose_store, materialise, ontology_axioms
 
 CASES = Path(__file__).parent / "data" / "reason"
 ID = "https://w3id.org/conflictkg/id/"
@@ -92,6 +92,16 @@ def test_diagnose_names_individuals_without_reasoner():
     named = {o.iri for o in offenders}
     assert named == {ID + "actor/case_militia", ID + "event/case-e2"}
     assert any("ckg:Place" in o.reason and "ckg:place" in o.reason for o in offenders)
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("inconsistent_*.ttl")), ids=lambda p: p.stem)
+def test_diagnose_store_matches_diagnose(case: Path, gold_store):
+    """The SPARQL version (for stores of any size) names what the in-memory one names."""
+    store = _copy(gold_store)
+    store.load(path=str(case), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ID + "graph/case"))
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)]
+    assert {o.iri for o in diagnose_store(store, ontology_axioms())} == \
+        {o.iri for o in diagnose(triples, ontology_axioms())}
 
 
 def test_gold_store_is_consistent(gold_store):

@@ -529,20 +529,64 @@ def hermit_world(triples: list[ox.Triple]) -> Iterator[tuple[bool, Any, str, flo
             world.close()
 
 
-def _data_by_graph(source) -> dict[str, list[ox.Triple]]:
-    """The source's data triples (sliced) by named graph ("" for a graph-less source)."""
-    if isinstance(source, ox.Store):
-        out: dict[str, list[ox.Triple]] = defaultdict(list)
-        for q in source.quads_for_pattern(None, None, None):
-            for t in _slice((q,)):
-                out[getattr(q.graph_name, "value", "")].append(t)
-        return dict(out)
+def _graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
+    return list(_slice(store.quads_for_pattern(None, None, None, _N(graph))))
+
+
+def _source_triples(source) -> list[ox.Triple]:
+    """The data triples (sliced) of a graph-less source: rdflib Graph, Turtle file, triples."""
     if hasattr(source, "triples") and hasattr(source, "serialize"):  # an rdflib graph
         data = source.serialize(format="nt", encoding="utf-8")
-        return {"": list(_slice(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))}
+        return list(_slice(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
     if isinstance(source, str | Path):
-        return {"": list(_slice(_parse_files([Path(source)])))}
-    return {"": list(_slice(source))}
+        return list(_slice(_parse_files([Path(source)])))
+    return list(_slice(source))
+
+
+def _members(cls: str, ax: Axioms, tag: str, var: str = "?x") -> str:
+    """A SPARQL pattern binding `var` to every individual the axioms put in `cls`: typed with
+    it or a subclass, or subject (object) of a property whose domain (range) lies below it."""
+    below = sorted(c for c, sups in ax.superclasses.items() if cls in sups) + [cls]
+    parts = [f"{{ {var} a ?{tag}t VALUES ?{tag}t {{ {' '.join(f'<{c}>' for c in below)} }} }}"]
+    props = set(ax.domains) | set(ax.ranges) | set(ax.superproperties)
+    dom, rng = [], []
+    for p in sorted(props):
+        sup = (p, *ax.superproperties.get(p, ()))
+        if any(d in below for q in sup for d in ax.domains.get(q, ())):
+            dom.append(p)
+        if any(r in below for q in sup for r in ax.ranges.get(q, ())):
+            rng.append(p)
+    for i, p in enumerate(dom):
+        parts.append(f"{{ {var} <{p}> ?{tag}d{i} }}")
+    for i, p in enumerate(rng):
+        parts.append(f"{{ ?{tag}r{i} <{p}> {var} }}")
+    return " UNION ".join(parts)
+
+
+def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50) -> list[Offender]:
+    """`diagnose` for a store of any size: one SPARQL query per pair of disjoint classes and
+    per functional data property, run by Oxigraph over the union of the graphs; the
+    individuals found are then explained by `diagnose` on their own triples."""
+    found: set[ox.Term] = set()
+    for pair in sorted(tuple(sorted(p)) for p in ax.disjoint):
+        a, b = pair
+        q = f"SELECT DISTINCT ?x WHERE {{ {_members(a, ax, 'a')} {_members(b, ax, 'b')} }} LIMIT {limit}"
+        found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
+    for p in sorted(ax.functional_data):
+        q = (f"SELECT ?x WHERE {{ ?x <{p}> ?v }} GROUP BY ?x "
+             f"HAVING (COUNT(DISTINCT ?v) > 1) LIMIT {limit}")
+        found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
+    same = [r[0] for r in store.query(f"SELECT DISTINCT ?x WHERE {{ {{ ?x <{OWL_}sameAs> ?y }} UNION "
+                                      f"{{ ?y <{OWL_}sameAs> ?x }} }}", use_default_graph_as_union=True)]
+    # sameAs links are few: what they merge is diagnosed with the individuals found
+    around = found | {x for x in same if not isinstance(x, ox.Literal)}
+    triples: set[ox.Triple] = set()
+    for x in sorted(around, key=str):
+        for q in store.quads_for_pattern(x, None, None):
+            triples.add(ox.Triple(q.subject, q.predicate, q.object))
+        for q in store.quads_for_pattern(None, None, x):
+            triples.add(ox.Triple(q.subject, q.predicate, q.object))
+    return diagnose(sorted(triples, key=str), ax) if triples else []
 
 
 def check_consistency(source=None, *, with_reference: bool | None = None,
@@ -557,34 +601,48 @@ def check_consistency(source=None, *, with_reference: bool | None = None,
     HermiT grows with its input (ENGINES.md; 92 s for the 400k triples of 10k events), so a
     store whose data exceed `max_triples` is sampled: HermiT reads the registry and whole
     report graphs in IRI order until the budget is spent, while the rules of `diagnose`
-    (disjoint classes, functional values, owl:sameAs) check every triple. When HermiT finds
-    an inconsistency the rules cannot explain, the data are bisected by subject (at most
-    `bisect_calls` more HermiT runs) to name the individuals.
+    (disjoint classes, functional values, owl:sameAs), run as SPARQL in the store, check
+    every triple. When HermiT finds an inconsistency the rules cannot explain, the slice is
+    bisected by subject (at most `bisect_calls` more HermiT runs) to name the individuals.
     """
     onto = _parse_files(ontology_files())
     ax = axioms_from(onto)
-    by_graph = _data_by_graph(source) if source is not None else {}
+    is_store = isinstance(source, ox.Store)
     if with_reference is None:
-        with_reference = not (isinstance(source, ox.Store)
-                              and source.contains_named_graph(_N(iris.REGISTRY_GRAPH)))
-    if with_reference:
-        by_graph[iris.REGISTRY_GRAPH] = [*by_graph.get(iris.REGISTRY_GRAPH, []),
-                                         *_slice(_parse_files(reference_files()))]
-    data = [t for ts in by_graph.values() for t in ts]
-    reports = sorted(g for g in by_graph if g not in ("", iris.REGISTRY_GRAPH))
-    slice_: list[ox.Triple] = [*by_graph.get("", []), *by_graph.get(iris.REGISTRY_GRAPH, [])]
-    checked = 0
-    for g in reports:
-        if len(slice_) + len(by_graph[g]) > max_triples and checked:
-            break
-        slice_.extend(by_graph[g])
-        checked += 1
+        with_reference = not (is_store and source.contains_named_graph(_N(iris.REGISTRY_GRAPH)))
+    reference = list(_slice(_parse_files(reference_files()))) if with_reference else []
+    slice_: list[ox.Triple] = [*reference]
+    checked, reports = 0, []
+    if is_store:
+        if source.contains_named_graph(_N(iris.REGISTRY_GRAPH)):
+            slice_ += _graph_triples(source, iris.REGISTRY_GRAPH)
+        skip = {iris.REGISTRY_GRAPH, iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
+        reports = sorted(g.value for g in source.named_graphs()
+                         if isinstance(g, ox.NamedNode) and g.value not in skip)
+        slice_ += list(_slice(source.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+        for g in reports:
+            triples_g = _graph_triples(source, g)
+            if len(slice_) + len(triples_g) > max_triples and checked:
+                break
+            slice_.extend(triples_g)
+            checked += 1
+        data_count = sum(1 for _ in source.quads_for_pattern(None, None, None))
+    elif source is not None:
+        slice_ += _source_triples(source)
+        data_count = len(slice_)
+    else:
+        data_count = len(slice_)
     triples = [*onto, *slice_]
     with hermit_world(triples) as (consistent, _world, message, seconds):
         pass
-    offenders = diagnose(data, ax)
+    if is_store and checked < len(reports):
+        offenders = diagnose_store(source, ax)
+        if with_reference:
+            offenders += diagnose(reference, ax)
+    else:
+        offenders = diagnose(slice_, ax)
     report = ConsistencyReport(consistent and not offenders, offenders, triples=len(triples),
-                               seconds=seconds, reasoner_message=message, data_triples=len(data),
+                               seconds=seconds, reasoner_message=message, data_triples=data_count,
                                graphs_checked=checked, graphs_total=len(reports))
     if not consistent and not offenders and bisect_calls > 0:
         report.offenders = _bisect(onto, slice_, bisect_calls)
