@@ -269,7 +269,8 @@ def _transitive(store: ox.Store, p: str, graph: ox.NamedNode) -> int:
     return len(new)
 
 
-def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20) -> int:
+def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20,
+                graph: str = iris.INFERRED_GRAPH) -> int:
     """Write the entailed triples into the inferred graph; return how many it holds.
 
     Deterministic and idempotent: the graph is cleared, then every rule runs over the union
@@ -277,7 +278,7 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
     triples stated in no graph are written.
     """
     ax = axioms or ontology_axioms()
-    inferred = _N(iris.INFERRED_GRAPH)
+    inferred = _N(graph)
     if store.contains_named_graph(inferred):
         store.clear_graph(inferred)
     else:
@@ -543,35 +544,21 @@ def _source_triples(source) -> list[ox.Triple]:
     return list(_slice(source))
 
 
-def _members(cls: str, ax: Axioms, tag: str, var: str = "?x") -> str:
-    """A SPARQL pattern binding `var` to every individual the axioms put in `cls`: typed with
-    it or a subclass, or subject (object) of a property whose domain (range) lies below it."""
-    below = sorted(c for c, sups in ax.superclasses.items() if cls in sups) + [cls]
-    parts = [f"{{ {var} a ?{tag}t VALUES ?{tag}t {{ {' '.join(f'<{c}>' for c in below)} }} }}"]
-    props = set(ax.domains) | set(ax.ranges) | set(ax.superproperties)
-    dom, rng = [], []
-    for p in sorted(props):
-        sup = (p, *ax.superproperties.get(p, ()))
-        if any(d in below for q in sup for d in ax.domains.get(q, ())):
-            dom.append(p)
-        if any(r in below for q in sup for r in ax.ranges.get(q, ())):
-            rng.append(p)
-    for i, p in enumerate(dom):
-        parts.append(f"{{ {var} <{p}> ?{tag}d{i} }}")
-    for i, p in enumerate(rng):
-        parts.append(f"{{ ?{tag}r{i} <{p}> {var} }}")
-    return " UNION ".join(parts)
-
-
 def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50) -> list[Offender]:
-    """`diagnose` for a store of any size: one SPARQL query per pair of disjoint classes and
-    per functional data property, run by Oxigraph over the union of the graphs; the
-    individuals found are then explained by `diagnose` on their own triples."""
+    """`diagnose` for a store of any size. The rules are first materialised into a scratch
+    graph (so every class an individual has by subclass, domain or range is an explicit
+    type), then one indexed query per pair of disjoint classes and per functional data
+    property finds the individuals at fault, which `diagnose` explains from their own
+    triples. The scratch graph is removed afterwards."""
+    scratch = _N(ID_NS + "graph/reason-scratch")
     found: set[ox.Term] = set()
-    for pair in sorted(tuple(sorted(p)) for p in ax.disjoint):
-        a, b = pair
-        q = f"SELECT DISTINCT ?x WHERE {{ {_members(a, ax, 'a')} {_members(b, ax, 'b')} }} LIMIT {limit}"
-        found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
+    try:
+        materialise(store, ax, graph=scratch.value)
+        for a, b in sorted(tuple(sorted(p)) for p in ax.disjoint):
+            q = f"SELECT DISTINCT ?x WHERE {{ ?x a <{a}> . ?x a <{b}> }} LIMIT {limit}"
+            found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
+    finally:
+        store.remove_graph(scratch)
     for p in sorted(ax.functional_data):
         q = (f"SELECT ?x WHERE {{ ?x <{p}> ?v }} GROUP BY ?x "
              f"HAVING (COUNT(DISTINCT ?v) > 1) LIMIT {limit}")
