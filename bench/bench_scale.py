@@ -425,15 +425,28 @@ def plots(results: dict) -> list[Path]:
     }
     queries = sorted({k.split(":", 1)[1] for s in sizes for k in results[s].get("ox-mem", {})
                       if k.startswith("query:")})
-    panels["scale-queries.png"] = ([("ox-mem", f"query:{q}", f"{q} (ox)") for q in queries]
-                                   + [("rdflib", f"query:{q}", f"{q} (rdflib)") for q in queries])
+    panels["scale-queries.png"] = [(t, f"query:{q}", f"{q}" if t == "ox-disk-queries" else "")
+                                   for q in queries
+                                   for t in ("ox-disk-queries", "ox-mem", "rdflib")]
+    styles = {"ox-disk-queries": "-", "ox-mem": ":", "rdflib": "--"}
     for fname, lines in panels.items():
         fig, ax = plt.subplots(figsize=(9, 6))
+        colours: dict[str, object] = {}
         for t, key, label in lines:
             pts = series(t, key)
-            if pts:
-                style = "--" if t == "rdflib" else "-"
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", label=label)
+            if not pts:
+                continue
+            if fname == "scale-queries.png":
+                q = key.split(":", 1)[1]
+                line = ax.plot([p[0] for p in pts], [p[1] for p in pts], styles[t], marker="o",
+                               label=label or None, color=colours.get(q))
+                colours.setdefault(q, line[0].get_color())
+            else:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts],
+                        "--" if t == "rdflib" else "-", marker="o", label=label)
+        if fname == "scale-queries.png":
+            ax.text(0.01, 0.01, "solid: pyoxigraph on disk; dotted: in memory; dashed: rdflib",
+                    transform=ax.transAxes, fontsize=8)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("events")
