@@ -544,21 +544,25 @@ def _source_triples(source) -> list[ox.Triple]:
     return list(_slice(source))
 
 
-def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50) -> list[Offender]:
+def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50,
+                   materialised: bool = False) -> list[Offender]:
     """`diagnose` for a store of any size. The rules are first materialised into a scratch
     graph (so every class an individual has by subclass, domain or range is an explicit
     type), then one indexed query per pair of disjoint classes and per functional data
     property finds the individuals at fault, which `diagnose` explains from their own
-    triples. The scratch graph is removed afterwards."""
+    triples. The scratch graph is removed afterwards. `materialised`: the store's inferred
+    graph is current (materialise just ran), so no scratch graph is needed."""
     scratch = _N(ID_NS + "graph/reason-scratch")
     found: set[ox.Term] = set()
     try:
-        materialise(store, ax, graph=scratch.value)
+        if not materialised:
+            materialise(store, ax, graph=scratch.value)
         for a, b in sorted(tuple(sorted(p)) for p in ax.disjoint):
             q = f"SELECT DISTINCT ?x WHERE {{ ?x a <{a}> . ?x a <{b}> }} LIMIT {limit}"
             found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
     finally:
-        store.remove_graph(scratch)
+        if store.contains_named_graph(scratch):
+            store.remove_graph(scratch)
     for p in sorted(ax.functional_data):
         q = (f"SELECT ?x WHERE {{ ?x <{p}> ?v }} GROUP BY ?x "
              f"HAVING (COUNT(DISTINCT ?v) > 1) LIMIT {limit}")
@@ -576,8 +580,8 @@ def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50) -> list[Offende
     return diagnose(sorted(triples, key=str), ax) if triples else []
 
 
-def check_consistency(source=None, *, with_reference: bool | None = None,
-                      bisect_calls: int = 8, max_triples: int = 250_000) -> ConsistencyReport:
+def check_consistency(source=None, *, with_reference: bool | None = None, bisect_calls: int = 8,
+                      max_triples: int = 250_000, materialised: bool = False) -> ConsistencyReport:
     """Is the ontology + registry + data consistent? HermiT decides; the offenders are named.
 
     `source`: a pyoxigraph Store (its data graphs; the registry graph is in it), an rdflib
@@ -591,6 +595,7 @@ def check_consistency(source=None, *, with_reference: bool | None = None,
     (disjoint classes, functional values, owl:sameAs), run as SPARQL in the store, check
     every triple. When HermiT finds an inconsistency the rules cannot explain, the slice is
     bisected by subject (at most `bisect_calls` more HermiT runs) to name the individuals.
+    `materialised`: the store's inferred graph is current, which saves the rules a pass.
     """
     onto = _parse_files(ontology_files())
     ax = axioms_from(onto)
@@ -623,7 +628,7 @@ def check_consistency(source=None, *, with_reference: bool | None = None,
     with hermit_world(triples) as (consistent, _world, message, seconds):
         pass
     if is_store and checked < len(reports):
-        offenders = diagnose_store(source, ax)
+        offenders = diagnose_store(source, ax, materialised=materialised)
         if with_reference:
             offenders += diagnose(reference, ax)
     else:

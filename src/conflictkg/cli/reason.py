@@ -38,14 +38,17 @@ def reason(store: Path, check: bool, do_materialise: bool, max_triples: int) -> 
     is materialised), 2 when the store cannot be opened.
     """
     st = _open_store(store)
+    n = materialise(st) if do_materialise else None  # first: the rules' check reads it
     if check:
-        report = check_consistency(st, max_triples=max_triples)
+        report = check_consistency(st, max_triples=max_triples, materialised=n is not None)
         click.echo(report.summary())
         if not report.consistent:
+            if n is not None:
+                st.remove_graph(ox.NamedNode(iris.INFERRED_GRAPH))
+                st.flush()
             raise CheckFailed(f"{store}: ontology + registry + data are inconsistent "
-                              f"({len(report.offenders)} offender(s) listed above)")
-    if do_materialise:
-        n = materialise(st)
+                              f"({len(report.offenders)} offender(s) listed above; nothing materialised)")
+    if n is not None:
         st.flush()
         click.echo(f"materialised {n} inferred triples into <{iris.INFERRED_GRAPH}>")
 
