@@ -418,15 +418,28 @@ def _python(datatype: str | None, lexical: str, lang: str | None = None) -> Valu
     return lexical
 
 
+_XSD_STRING = _XSD + "string"
+
+
 def ox_value(term: Term | None) -> Value:
+    # Called once per cell (a million times for a big answer): exact type checks and a fast
+    # path for plain strings, the commonest cell.
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
+    cls = type(term)
+    if cls is ox.Literal:
+        datatype = term.datatype.value if term.datatype else None
+        if datatype == _XSD_STRING:
+            return term.value
+        return _python(datatype, term.value, term.language)
+    if cls is ox.NamedNode:
         return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
+    if cls is ox.BlankNode:
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
         return _python(term.datatype.value if term.datatype else None, term.value, term.language)
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
     return str(term)
 
 
@@ -444,7 +457,9 @@ class Backend(Protocol):
 def _ox_rows(result: Any) -> tuple[list[str], Rows]:
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        return names, [tuple(sol[n] for n in names) for sol in result]
+        # a solution iterates over its values in the order of `variables` (None when
+        # unbound); looking each value up by name costs more than the query on big answers
+        return names, [tuple(sol) for sol in result]
     if isinstance(result, ox.QueryBoolean):
         return ["result"], [(ox.Literal("true" if bool(result) else "false",
                                          datatype=ox.NamedNode(_XSD + "boolean")),)]
