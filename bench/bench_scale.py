@@ -351,7 +351,7 @@ def report(results: dict) -> str:
         r = results[size].get(t)
         if not r:
             return "–"
-        if r.get("status") != "ok":
+        if r.get("status") not in ("ok", "partial"):
             return r["status"]
         v = r.get(key)
         cpu = r.get(key.replace("query:", "query_cpu:") if key.startswith("query:") else f"{key}_cpu")
@@ -407,7 +407,7 @@ def plots(results: dict) -> list[Path]:
         cpu_key = key.replace("query:", "query_cpu:") if key.startswith("query:") else f"{key}_cpu"
         pts = [(x, _num(results[s].get(t, {}).get(cpu_key, results[s].get(t, {}).get(key))))
                for x, s in zip(xs, sizes, strict=True)
-               if results[s].get(t, {}).get("status") == "ok"]
+               if results[s].get(t, {}).get("status") in ("ok", "partial")]
         return [p for p in pts if p[1] is not None]
 
     out = []
@@ -462,6 +462,33 @@ def plots(results: dict) -> list[Path]:
     return out
 
 
+def salvage(log: Path, size: str, task_name: str) -> dict:
+    """Recover the measurements of a task that was stopped before it finished, from the
+    progress lines it printed (`  load: 12.3 s (CPU 1.2 s)`, `  alliances: 4.5 (CPU 0.4 s)`,
+    `  coalitions: >60`), as a result with status "partial"."""
+    lines = log.read_text().splitlines()
+    start = max(i for i, line in enumerate(lines) if line.startswith(f"[{size}] {task_name} ..."))
+    out: dict = {"status": "partial", "note": f"stopped before the end; salvaged from {log.name}"}
+    from conflictkg.query import list_queries
+
+    names = {q.name for q in list_queries()}
+    for line in lines[start + 1:]:
+        if line.startswith("["):
+            break
+        m = re.fullmatch(r"  ([\w-]+): ([\d.]+)(?: s)? \(CPU ([\d.]+) s\)", line)
+        if m:
+            key, wall, cpu = m[1], float(m[2]), float(m[3])
+            if key in names:
+                out[f"query:{key}"], out[f"query_cpu:{key}"] = wall, cpu
+            else:
+                out[key], out[f"{key}_cpu"] = wall, cpu
+            continue
+        m = re.fullmatch(r"  ([\w-]+): (>\d+)", line)
+        if m:
+            out[f"query:{m[1]}"] = m[2]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k,100k,1m")
@@ -472,6 +499,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="CPU seconds per query before giving up")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per task before killing it")
     ap.add_argument("--report", action="store_true", help="only print the table and draw the plots")
+    ap.add_argument("--salvage", nargs=3, metavar=("LOG", "SIZE", "TASK"),
+                    help="record a stopped task's measurements from its progress log")
     ap.add_argument("--task", help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -479,7 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.task:  # inside the subprocess
         print(json.dumps(task(args.task, args.data, args.work, args.query_limit)))
         return 0
-    if not args.report:
+    if args.salvage:
+        log, size, name = args.salvage
+        results = load_results()
+        results.setdefault(size, {})[name] = salvage(Path(log), size, name)
+        save_results(results)
+    elif not args.report:
         limits = {"rdflib": parse_size(args.rdflib_up_to),
                   "shacl-whole": parse_size(args.shacl_whole_up_to)}
         measure([parse_size(s) for s in args.sizes.split(",")], args.tasks.split(","), limits,
