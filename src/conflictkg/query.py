@@ -250,8 +250,16 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?actor ?how ?needle WHERE {
   { ?actor ckg:registryKey ?k . BIND(LCASE(STR(?k)) AS ?m) BIND(1 AS ?how) }
   UNION { ?actor ckg:wikidata ?q . BIND(LCASE(STR(?q)) AS ?m) BIND(1 AS ?how) }
-  UNION { ?actor rdfs:label|skos:prefLabel|skos:altLabel ?l .
-          BIND(LCASE(STR(?l)) AS ?m) BIND(2 AS ?how) }
+  FILTER(?m = LCASE(STR(?needle)))
+}"""
+# Names are asked only when no key or QID matches (keys and QIDs win anyway): every label
+# of every event and actor is read, which takes seconds on a big graph.
+_RESOLVE_NAME = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?actor ?how ?needle WHERE {
+  ?actor rdfs:label|skos:prefLabel|skos:altLabel ?l .
+  BIND(LCASE(STR(?l)) AS ?m) BIND(2 AS ?how)
   FILTER(?m = LCASE(STR(?needle)))
 }"""
 
@@ -262,7 +270,10 @@ def resolve_actor(backend: Backend, param: Param, value: ox.Literal) -> ox.Named
     Keys and QIDs win over names; a name shared by two actors is an error, not a guess.
     """
     needle = value.value
-    rows = backend.select(_RESOLVE, {"needle": ox.Literal(needle)})[1]
+    rows = [r for r in backend.select(_RESOLVE, {"needle": ox.Literal(needle)})[1]
+            if r[0] is not None]
+    if not rows:
+        rows = backend.select(_RESOLVE_NAME, {"needle": ox.Literal(needle)})[1]
     found = sorted({(int(r[1].value), r[0].value) for r in rows if r[0] is not None})
     best = [iri for how, iri in found if how == found[0][0]] if found else []
     if len(best) == 1:
