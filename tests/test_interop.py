@@ -402,7 +402,7 @@ def test_acled_2024_layout_named_actor_types():
     store.extend(r.quads)
     e = ID + "event/acled-MLI900101"
     assert one(store, e, "ckg:startDate") == "2024-01-05"
-    police = r.summary.actors_created["Police Forces of Mali (2021-)"]
+    police = r.summary.actors_created["Customs Forces of Mali (2021-)"]
     assert one(store, ID + "actor/" + police.lower(), "a") == CKG + "StateForce"  # "State forces" = 1
 
 
