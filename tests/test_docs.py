@@ -16,7 +16,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 @pytest.mark.parametrize("name", sorted(main.commands))
 def test_every_command_is_documented(name):
-    assert re.search(rf"conflictkg {re.escape(name)}\b", README), f"README.md does not show `conflictkg {name}`"
+    shown = re.search(rf"conflictkg {re.escape(name)}\b", README)
+    assert shown, f"README.md does not show `conflictkg {name}`"
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda p: p.stem)
