@@ -19,7 +19,7 @@ from conflictkg.extract.actors import GENERIC_KEYS, STATE_KINDS, role_key
 from conflictkg.extract.clues import JUDICIAL_SPLIT, NO_PERP_TYPES, REPRISAL, VIOLENT, Clues
 from conflictkg.extract.counts import victims_of
 from conflictkg.extract.dates import interval, shift, span_days
-from conflictkg.facts import Event, Span, Victim
+from conflictkg.facts import EVENT_TYPES, Event, Span, Victim
 from conflictkg.registry import norm
 
 SEPARATE = re.compile(
@@ -335,6 +335,8 @@ def resolve_types(
 VIOLENT_TYPES = frozenset(
     {"Attack", "AttackOnForces", "ArmedClash", "ExtrajudicialKilling", "ExplosiveDevice", "Abduction"}
 )
+# Event types of the ontology's ckg:ViolentEvent (the first 15 of the annotation guide's list).
+HARM_TYPES = frozenset(EVENT_TYPES[:15])
 DEFAULT_ACTOR = {"Sentencing": "COURT", "PoliticalDecision": "GOVERNMENT", "Expulsion": "GOVERNMENT"}
 
 
@@ -415,6 +417,10 @@ def _event(inc: Incident, pieces: list[Clues], doc: str, kinds: dict[str, str], 
     if any(p.override for p in pieces) and attribution in (None, "asserted", "alleged"):
         attribution = "attributed_by_other"
     perps = list(inc.perps)
+    # A reporting or intergovernmental organisation named in a sentence about harm done is its
+    # source ("Amnesty International documented..."), not the one who did it.
+    sources = [k for k in perps if kinds.get(k) == "Organization"] if types[0] in HARM_TYPES else []
+    perps = [k for k in perps if k not in sources]
     targets = [k for k in inc.targets if k not in perps or "ArmedClash" in types]
     d, prec = date if date else (inc.date, inc.precision)
     killed = inc.killed
@@ -438,6 +444,7 @@ def _event(inc: Incident, pieces: list[Clues], doc: str, kinds: dict[str, str], 
         admin1=inc.admin1,
         aggregate=inc.aggregate,
         evidence=spans,
+        attributed_by=sources,
     )
 
 
