@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 import pyoxigraph as ox
 
 from conflictkg.errors import BadInput
+from conflictkg.graph.build import rdflib_to_ox
 from conflictkg.paths import queries_dir
 from conflictkg.vocab import CKG_NS, ID_NS, PREFIXES
 
@@ -490,24 +491,6 @@ class OxigraphBackend:
                                          substitutions=subs or None))
 
 
-def _rdflib_to_ox(term: Any) -> Term | None:
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(term)
-
-
 @dataclass
 class RdflibBackend:
     """rdflib's in-memory engine over a Graph or a Dataset (its default graph as the union)."""
@@ -521,9 +504,9 @@ class RdflibBackend:
                                             datatype=ox.NamedNode(_XSD + "boolean")),)]
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return (["subject", "predicate", "object"],
-                    [tuple(_rdflib_to_ox(t) for t in triple) for triple in result])
+                    [tuple(rdflib_to_ox(t) for t in triple) for triple in result])
         names = [str(v) for v in result.vars]
-        return names, [tuple(_rdflib_to_ox(t) for t in row) for row in result]
+        return names, [tuple(rdflib_to_ox(t) for t in row) for row in result]
 
 
 @dataclass

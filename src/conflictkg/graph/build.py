@@ -15,6 +15,7 @@ import calendar
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -383,7 +384,7 @@ def registry_quads(registry: Registry) -> Iterator[ox.Quad]:
     own when those reports are not part of the build)."""
     g = N(iris.REGISTRY_GRAPH)
     for s, p, o in registry.graph:
-        yield ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g)  # type: ignore[arg-type]
+        yield ox.Quad(rdflib_to_ox(s), rdflib_to_ox(p), rdflib_to_ox(o), g)  # type: ignore[arg-type]
     for q in cited_source_quads(registry):
         yield ox.Quad(q.subject, q.predicate, q.object, g)
 
@@ -415,9 +416,13 @@ def cited_source_quads(registry: Registry) -> list[ox.Quad]:
     return sorted(set(out), key=str)
 
 
-def _to_ox(term) -> Term:
+def rdflib_to_ox(term: Any) -> Term | None:
+    """An rdflib term as the pyoxigraph term (None stays None): the one conversion both the
+    graph stage and the query layer use."""
     from rdflib import BNode, Literal, URIRef
 
+    if term is None:
+        return None
     if isinstance(term, URIRef):
         return N(str(term))
     if isinstance(term, BNode):
