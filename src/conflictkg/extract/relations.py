@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from conflictkg.extract.actors import GENERIC_KEYS, ActorMention, resolve_phrase, role_key
+from conflictkg.extract.actors import ARMED_KINDS, GENERIC_KEYS, ActorMention, resolve_phrase, role_key
 from conflictkg.extract.clues import CLASH, Clues
 from conflictkg.facts import Event, Relation, Span
 from conflictkg.registry import Registry
@@ -22,16 +22,8 @@ RELATION_CUE = re.compile(
     re.I,
 )
 LIST_GAP = re.compile(r"^\s*(?:\([^)]*\))?\s*(?:,|and|, and|or|;)?\s*(?:the\s+)?(?:\([^)]*\)\s*)?$")
-ARMED = {
-    "StateForce",
-    "ForeignForce",
-    "Peacekeepers",
-    "IslamistArmedGroup",
-    "RebelGroup",
-    "RebelCoalition",
-    "ProGovernmentMilitia",
-    "EthnicMilitia",
-}
+# Armed kinds that can hold a relation: unidentified gunmen hold none (the coders' convention).
+ARMED = ARMED_KINDS - {"Unidentified"}
 
 
 def _rel(c: Clues, doc: str, s: str, r: str, o: str) -> Relation:
