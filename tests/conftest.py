@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,3 +48,20 @@ def gold_store(gold_result, seed_reports, registry) -> ox.Store:
     for report in seed_reports:
         store.extend(report_quads(report, gold_result, registry))
     return store
+
+
+def write_disk_store(quads: Iterable[ox.Quad], path: Path) -> Path:
+    """Write quads to an on-disk Oxigraph store (what `conflictkg build` leaves) and close it,
+    so a server or a CLI command can open the directory."""
+    store = ox.Store(str(path))
+    store.bulk_extend(quads)
+    store.flush()
+    del store
+    gc.collect()
+    return path
+
+
+@pytest.fixture(scope="session")
+def disk_store() -> Callable[[Iterable[ox.Quad], Path], Path]:
+    """`disk_store(quads, path)`: the on-disk store writer, for module fixtures of stage tests."""
+    return write_disk_store

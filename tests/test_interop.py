@@ -340,12 +340,8 @@ def test_cli_import_bad_input(tmp_path):
     assert not (tmp_path / "y.nq").exists()
 
 
-def test_cli_export_acled(gold_store, tmp_path):
-    path = tmp_path / "store"
-    store = ox.Store(str(path))
-    store.extend(gold_store)
-    store.flush()
-    del store
+def test_cli_export_acled(gold_store, tmp_path, disk_store):
+    path = disk_store(gold_store, tmp_path / "store")
     out = tmp_path / "events.csv"
     res = CliRunner().invoke(main, ["export", "--format", "acled-csv", "--store", str(path), "-o", str(out)])
     assert res.exit_code == 0, res.output

@@ -258,13 +258,8 @@ def test_png(signed, tmp_path):
 # --- the CLI ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def store_dir(gold_store, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("network") / "store"
-    store = ox.Store(str(path))
-    store.extend(gold_store)
-    store.flush()
-    del store
-    return path
+def store_dir(gold_store, tmp_path_factory, disk_store) -> Path:
+    return disk_store(gold_store, tmp_path_factory.mktemp("network") / "store")
 
 
 def test_cli_export_graphml(store_dir, tmp_path):

@@ -27,13 +27,8 @@ PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY
 
 
 @pytest.fixture(scope="module")
-def seeds_store_dir(gold_store, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("push") / "store"
-    store = ox.Store(str(path))
-    store.bulk_extend(gold_store.quads_for_pattern(None, None, None, None))
-    store.flush()
-    del store
-    return path
+def seeds_store_dir(gold_store, tmp_path_factory, disk_store) -> Path:
+    return disk_store(gold_store, tmp_path_factory.mktemp("push") / "store")
 
 
 def embedded_counts(store: ox.Store) -> dict[str, int]:

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 
-import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -15,13 +14,8 @@ from conflictkg.cli import main
 
 
 @pytest.fixture(scope="module")
-def store_dir(gold_store, tmp_path_factory):
-    path = tmp_path_factory.mktemp("query-cli") / "store"
-    disk = ox.Store(str(path))
-    disk.bulk_extend(gold_store)
-    disk.flush()
-    del disk
-    return path
+def store_dir(gold_store, tmp_path_factory, disk_store):
+    return disk_store(gold_store, tmp_path_factory.mktemp("query-cli") / "store")
 
 
 def run(*args):

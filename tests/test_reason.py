@@ -119,17 +119,8 @@ def test_inconsistent_cases_name_offenders(case: Path):
     assert {o.iri for o in report.offenders} == expected, report.summary()
 
 
-def _disk_store(path: Path, quads) -> None:
-    store = ox.Store(str(path))
-    store.extend(quads)
-    store.flush()
-    del store
-    gc.collect()
-
-
-def test_cli_reason(tmp_path, gold_store):
-    path = tmp_path / "store"
-    _disk_store(path, gold_store.quads_for_pattern(None, None, None))
+def test_cli_reason(tmp_path, gold_store, disk_store):
+    path = disk_store(gold_store, tmp_path / "store")
     result = CliRunner().invoke(main, ["reason", "--store", str(path)])
     assert result.exit_code == 0, result.output
     assert "consistent" in result.output and "materialised" in result.output
@@ -139,13 +130,12 @@ def test_cli_reason(tmp_path, gold_store):
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, INFERRED)) > 100
 
 
-def test_cli_reason_inconsistent_exits_1(tmp_path, gold_store):
+def test_cli_reason_inconsistent_exits_1(tmp_path, gold_store, disk_store):
     path = tmp_path / "store"
     bad = ox.Store()
     bad.load(path=str(CASES / "inconsistent_two_kinds.ttl"), format=ox.RdfFormat.TURTLE,
              to_graph=ox.NamedNode(ID + "graph/bad"))
-    _disk_store(path, [*gold_store.quads_for_pattern(None, None, None),
-                       *bad.quads_for_pattern(None, None, None)])
+    disk_store([*gold_store, *bad], path)
     result = CliRunner().invoke(main, ["reason", "--store", str(path)])
     assert result.exit_code == 1, result.output
     assert "case_two_kinds" in result.output

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import requests
 from click.testing import CliRunner
@@ -22,19 +21,9 @@ pytestmark = pytest.mark.server
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def disk_store(quads, path: Path) -> Path:
-    """Write quads to an on-disk Oxigraph store (what `conflictkg build` leaves)."""
-    store = ox.Store(str(path))
-    store.bulk_extend(quads)
-    store.flush()
-    del store
-    return path
-
-
 @pytest.fixture(scope="module")
-def seeds_store_dir(gold_store, tmp_path_factory) -> Path:
-    return disk_store(gold_store.quads_for_pattern(None, None, None, None),
-                      tmp_path_factory.mktemp("serve") / "store")
+def seeds_store_dir(gold_store, tmp_path_factory, disk_store) -> Path:
+    return disk_store(gold_store, tmp_path_factory.mktemp("serve") / "store")
 
 
 def remote_count(url: str, query: str = COUNT) -> int:
