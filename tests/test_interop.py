@@ -264,6 +264,36 @@ def test_actor_by_wikidata_query(gold_store):
     assert same == [{"x": "http://www.wikidata.org/entity/Q28877411"}]
 
 
+# The QIDs verified against a public source that shows the ID next to the label (each line of
+# ontology/registry.ttl says which); an actor with no verified QID must carry none.
+VERIFIED_QIDS = {"WAGNER": "Q36597284", "HRW": "Q187052", "FRANCE": "Q142",
+                 "UNITED_STATES": "Q30", "RUSSIA": "Q159", "EU": "Q458", "AMNESTY": "Q42970"}
+NO_VERIFIED_QID = ("ISGS", "MINUSMA", "MNLA", "HCUA", "MAA", "GATIA", "CMA", "PLATFORM", "MLF",
+                   "DAN_NA_AMBASSAGOU", "ECOWAS", "G5_SAHEL", "FAMA")
+
+
+def test_verified_wikidata_qids_resolve_and_unverified_actors_have_none(gold_store):
+    from conflictkg.query import run_query
+
+    for key, qid in VERIFIED_QIDS.items():
+        rows = run_query(gold_store, "actor-by-wikidata", {"qid": qid}).records()
+        # (the gazetteer's country carries the same QID, with no registry key)
+        assert [r["key"] for r in rows if r["key"]] == [key], qid
+    keys = ", ".join(f'"{k}"' for k in NO_VERIFIED_QID)
+    stray = select(gold_store, f"""SELECT ?key ?q WHERE {{ ?a ckg:registryKey ?key .
+        FILTER(STR(?key) IN ({keys})) {{ ?a ckg:wikidata ?q }} UNION {{ ?a owl:sameAs ?q }} }}""")
+    assert stray == []
+    # one QID names one actor
+    dup = select(gold_store, """SELECT ?q (COUNT(DISTINCT ?a) AS ?n) WHERE {
+        ?a ckg:registryKey ?k ; ckg:wikidata ?q } GROUP BY ?q HAVING (COUNT(DISTINCT ?a) > 1)""")
+    assert dup == []
+    # every QID line of the registry names its source
+    text = (Path(__file__).parents[1] / "ontology" / "registry.ttl").read_text(encoding="utf-8")
+    for qid in VERIFIED_QIDS.values():
+        line = next(ln for ln in text.splitlines() if f'ckg:wikidata "{qid}"' in ln)
+        assert "# verified:" in line, line
+
+
 # --- the query library and the network across report and dataset events ---------------------
 
 def test_queries_work_across_sources(gold_store, combined):
