@@ -309,3 +309,38 @@ def test_cli_missing_store(tmp_path):
                                        "--store", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert "nowhere" in result.output and not (tmp_path / "a.graphml").exists()
+
+
+def children_of(store: ox.Store, actor_iri: str, harm: str | None = None) -> int:
+    """How many children the actor's events harm (in any way, or in the given way), per the graph."""
+    from conflictkg.vocab import sparql_prefixes
+
+    how = f"ckg:harm ckg:{harm} ;" if harm else ""
+    q = f"""SELECT (SUM(?n) AS ?x) WHERE {{ ?e ckg:perpetrator <{actor_iri}> ;
+        ckg:victims [ ckg:victimCategory ckg:children ; {how} ckg:count ?n ] }}"""
+    row = next(iter(store.query(sparql_prefixes() + q, use_default_graph_as_union=True)))
+    return int(row[0].value) if row[0] is not None else 0
+
+
+def test_victim_network_counts_harm_not_outcomes(gold_store):
+    """Sentenced and released people are outcomes (ckg:countsAsHarm false in the ontology), not
+    harm: the Bamako court, which in the seeds only sentences and releases people, has no
+    victim edge; 24 children recruited then released by FAMa count 24 victims, not 48."""
+    g = actor_victim_network(gold_store)
+    assert actor("court") not in g or g.out_degree(actor("court")) == 0
+    harms = {h for _, _, d in g.edges(data=True) for h in d["harms"].split()}
+    assert harms and not harms & {"sentenced", "released"}
+    assert "recruited" in harms and "killed" in harms
+    children = g.edges[FAMA, CKG.children.value]
+    assert "recruited" in children["harms"].split()
+    assert children["victims"] >= children_of(gold_store, FAMA, "recruited") >= 24
+    released = children_of(gold_store, FAMA, "released")
+    assert released >= 24  # the seeds do record the release: the projection leaves it out
+    assert children["victims"] == children_of(gold_store, FAMA) - released
+
+
+def test_harm_classification_read_from_the_ontology():
+    rules = network_rules()
+    names = {h.rsplit("#", 1)[-1] for h in rules.harms}
+    assert {"killed", "injured", "abducted", "arrested", "tortured", "raped", "displaced"} <= names
+    assert not names & {"sentenced", "released"}

@@ -7,7 +7,9 @@
 - `ckg:jointOperationTie <property>` on event roles (`ckg:perpetrator`, `ckg:partner`): two
   actors in such roles of one event, neither a target of it, are tied as by that property;
 - `ckg:actorKindKey` on actor classes: the kinds a node is coloured by (the most specific
-  actor class), with their labels and ACLED inter codes.
+  actor class), with their labels and ACLED inter codes;
+- `ckg:countsAsHarm true` on `ckg:Harm` concepts: the harms the actor-victim network counts
+  (killed, injured, arrested...), not the outcomes recorded in the same slot (sentenced, released).
 
 The annotations are read from the store's ontology graph when it holds them (a store built by
 `conflictkg build`), else from `ontology/conflictkg.ttl` (e.g. a test store of report graphs).
@@ -30,6 +32,7 @@ _RELATIONS = """SELECT ?p ?kind ?sign ?label WHERE {
 _HOSTILE = "SELECT ?c WHERE { ?c ckg:hostileEventType true }"
 _JOINT = "SELECT ?role ?p WHERE { ?role ckg:jointOperationTie ?p }"
 _ROLES = "SELECT ?role WHERE { ?role rdfs:subPropertyOf ckg:participant }"
+_HARMS = "SELECT ?h WHERE { ?h ckg:countsAsHarm true }"
 _KINDS = """SELECT ?c ?key ?label ?inter ?super WHERE {
   ?c ckg:actorKindKey ?key . OPTIONAL { ?c rdfs:label ?label } OPTIONAL { ?c ckg:acledInterCode ?inter }
   OPTIONAL { ?c rdfs:subClassOf+ ?super . ?super ckg:actorKindKey ?k2 }
@@ -65,6 +68,7 @@ class NetworkRules:
     joint_tie: Tie  # the relation a joint operation counts as
     actor_kinds: tuple[ActorKind, ...]
     roles: tuple[str, ...]  # the event role properties (sub-properties of ckg:participant)
+    harms: tuple[str, ...] = ()  # the ckg:Harm concepts that count as harm (ckg:countsAsHarm true)
 
     def tie(self, prop: str) -> Tie:
         return next(t for t in self.ties if t.prop == prop)
@@ -109,6 +113,9 @@ def _read(store: ox.Store, union: bool) -> NetworkRules | None:
         if not joint_props:
             return None  # an ontology graph from before ckg:jointOperationTie: not usable
         raise ValueError(f"the ontology gives several ckg:jointOperationTie values: {sorted(joint_props)}")
+    harms = tuple(sorted(r["h"].value for r in _rows(store, _HARMS, union)))
+    if not harms:
+        return None  # an ontology graph from before ckg:countsAsHarm: not usable
     by_prop = {t.prop: t for t in ties}
     kind_rows = _rows(store, _KINDS, union)
     supers: dict[str, set[str]] = {}
@@ -121,7 +128,7 @@ def _read(store: ox.Store, union: bool) -> NetworkRules | None:
          for r in kind_rows}, key=lambda k: k.name))
     return NetworkRules(ties, hostile, tuple(sorted(r["role"].value for r in joint)),
                         by_prop[joint_props.pop()], kinds,
-                        tuple(sorted(r["role"].value for r in _rows(store, _ROLES, union))))
+                        tuple(sorted(r["role"].value for r in _rows(store, _ROLES, union))), harms)
 
 
 @cache

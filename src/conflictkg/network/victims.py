@@ -2,11 +2,15 @@
 
 A directed graph from each perpetrator to the victim categories (`ckg:victimCategory`:
 civilians, men, children...) and communities (`ckg:ethnicity`) of the victim groups of the
-events it carried out. Edge attributes: `events` (distinct events), `killed` (sum of the
-counts of victim groups whose harm is `ckg:killed`), `victims` (sum of all victim-group
-counts; a group harmed several ways, e.g. arrested and tortured, counts once per harm),
-`harms` (space-separated harm names), `weight` (= events), `evidence` (event IRIs).
-Every perpetrator of an event is credited with all of its victims, as ACLED does.
+events it carried out. Only victim groups whose `ckg:harm` the ontology marks
+`ckg:countsAsHarm true` count (killed, injured, abducted, arrested, tortured, raped,
+displaced...): people sentenced by a court or released are outcomes, not harm, and an actor
+whose events only sentence or release people has no victim edge. Edge attributes: `events`
+(distinct events), `killed` (sum of the counts of victim groups whose harm is `ckg:killed`),
+`victims` (sum of the harmed victim-group counts; a group harmed several ways, e.g. arrested
+and tortured, counts once per harm), `harms` (space-separated harm names), `weight`
+(= events), `evidence` (event IRIs). Every perpetrator of an event is credited with all of
+its victims, as ACLED does.
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ from conflictkg.vocab import CKG
 COMMUNITY_PREFIX = "community:"  # node id of a community named by ckg:ethnicity
 
 
-def _rows(store: ox.Store, evidence: bool) -> list[dict[str, str]]:
+def _rows(store: ox.Store, evidence: bool, harms: tuple[str, ...]) -> list[dict[str, str]]:
+    if not harms:
+        return []
     return _select(store, f"""
 SELECT ?a ?cat ?eth (COUNT(DISTINCT ?e) AS ?n) (SUM(?killed) AS ?k) (SUM(?c) AS ?total)
        (GROUP_CONCAT(DISTINCT STR(?h); separator=" ") AS ?harms) {_concat("e", "ev", evidence)}
 WHERE {{
   ?e ckg:perpetrator ?a ; ckg:victims ?v . ?v ckg:victimCategory ?cat ; ckg:harm ?h .
+  FILTER(?h IN ({", ".join(f"<{h}>" for h in harms)}))
   OPTIONAL {{ ?v ckg:count ?count }} OPTIONAL {{ ?v ckg:ethnicity ?eth }}
   BIND(COALESCE(?count, 0) AS ?c) BIND(IF(?h = {CKG.killed}, ?c, 0) AS ?killed)
 }} GROUP BY ?a ?cat ?eth""")
@@ -38,7 +45,7 @@ def actor_victim_network(store: ox.Store, *, evidence: bool = True,
                          rules: NetworkRules | None = None) -> nx.DiGraph:
     """Perpetrator -> victim category / community, weighted by events and killed."""
     rules = rules or network_rules(store)
-    rows = _rows(store, evidence)
+    rows = _rows(store, evidence, rules.harms)
     acc: dict[tuple[str, str], dict] = defaultdict(
         lambda: {"events": 0, "killed": 0, "victims": 0, "harms": set(), "evidence": set()})
     targets: dict[str, dict[str, str]] = {}
