@@ -51,6 +51,13 @@ def test_case(path: Path, registry) -> None:
     for want in case.get("events", []):
         misses = [_fits(want, e) for e in events]
         assert any(not m for m in misses), f"no event fits {want}: {misses}"
+    for key, kind in case.get("actors", {}).items():
+        assert key in result.actors, f"actor {key} not in the result's actors {sorted(result.actors)}"
+        assert result.actors[key].kind == kind, f"{key}: want kind {kind}, got {result.actors[key].kind}"
+    for key in case.get("not_perpetrators", []):
+        assert all(key not in e.perpetrators for e in result.events), [
+            (e.date, e.types, e.perpetrators) for e in result.events
+        ]
     got = set()
     for r in result.relations:
         s, o = sorted((r.subject, r.object)) if r.relation in SYMMETRIC_RELATIONS else (r.subject, r.object)

@@ -238,8 +238,10 @@ def find_actors(
     alias_hits: list[tuple[int, int, str]],
     country: str | None,
     registry: Registry | None,
+    defs: dict | None = None,
 ) -> list[ActorMention]:
-    """Every actor mention in one sentence, longest first, with its role."""
+    """Every actor mention in one sentence, longest first, with its role. `defs` are the
+    acronyms the report defines (`acronyms.find_definitions`): they say what an acronym is."""
     cands: list[ActorMention] = []
     # coordinated force nouns: "Government and French troops", "Malian and “white” foreign soldiers"
     for m in COORD.finditer(text):
@@ -399,6 +401,8 @@ def find_actors(
             else ("IslamistArmedGroup" if ISLAMIST_NAME.search(name) else "RebelGroup")
         )
         cands.append(ActorMention(key, kind, m.start("name"), m.start("name") + len(name), name))
+    if defs:
+        cands = _apply_definitions(text, cands, defs, registry)
     # keep the longest non-overlapping mentions (coordination pieces first)
     kept: list[ActorMention] = []
     for c in sorted(cands, key=lambda c: (not c.coord, -(c.end - c.start), not c.registry, c.start)):
@@ -409,6 +413,39 @@ def find_actors(
     for c in kept:
         c.role = _role(text, c)
     return kept
+
+
+def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registry: Registry | None) -> list:
+    """The report's own definitions decide an acronym's key and kind; a defined acronym or
+    full name is a mention wherever it stands ("members of vigilante groups, such as the CJTF")."""
+    from conflictkg.extract.acronyms import NOT_ACTOR, definitions_rx
+
+    for c in cands:
+        if c.registry:
+            continue
+        d = defs.get(c.key)
+        if d is None:
+            bare = re.sub(
+                r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|"
+                r"insurgents|gunmen|officers|police|agents|guards|forces|warplanes|aircraft|drones)$",
+                "",
+                c.text,
+                flags=re.I,
+            )
+            d = defs.get(re.sub(r"[^A-Z0-9]+", "_", norm(bare).upper()).strip("_"))
+        if d is not None:
+            c.key, c.kind = d.key, d.kind
+    rx = definitions_rx(tuple(sorted({n for d in defs.values() for n in (d.acronym, d.full)})))
+    if rx is not None:
+        for m in rx.finditer(text):
+            d = defs.get(m.group())
+            if d is not None:
+                cands.append(
+                    ActorMention(
+                        d.key, d.kind, m.start(), m.end(), m.group(), registry=_in_reg(d.key, registry)
+                    )
+                )
+    return [c for c in cands if c.kind != NOT_ACTOR]
 
 
 ISLAMIST_NAME = re.compile(

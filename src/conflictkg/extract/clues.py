@@ -50,6 +50,12 @@ PASSIVE_KILL = re.compile(
 PASSIVE_BEFORE = re.compile(
     r"\b(?:were|was|been|being|are|is)\s+(?:\w+ly\s+)?$|\b(?:\w+ )?(?:who|which) $", re.I
 )
+PASSIVE_ONLY = re.compile(r"\b(?:were|was|been|being|are|is)\s+(?:\w+ly\s+)?$", re.I)
+VICTIM_STATE = re.compile(
+    r"\b(?:remain(?:ed|s)?|were|was|are|is|been|being|kept|held|languish(?:ed|es)?)\s+(?:\w+ly\s+)?"
+    r"(?:in|under)\s+(?:\w+\s+){0,2}(?:detention|custody|captivity|prison|jail|incommunicado)\b",
+    re.I,
+)
 REPRISAL = re.compile(r"\b(?:reprisal|retaliat\w*)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es)?|fighting|battle|confrontation|fought) between\b", re.I)
 VIOLENT = frozenset({"KILL", "ATTACK", "AttackOnForces", "ArmedClash", "ExplosiveDevice", "Attack"})
@@ -151,6 +157,7 @@ def read_clause(
     alias_hits,
     full: bool = True,
     masks: tuple[tuple[int, int], ...] = (),
+    defs: dict | None = None,
 ) -> Clues:
     """`full=False` reads only actors and triggers (a sentence read for its relations)."""
     text = sent.text
@@ -167,7 +174,7 @@ def read_clause(
         if not any(0 <= t.start - d.end <= 12 for d in refs)
         and not DEFINITE_REF.search(text[max(0, t.start - 40) : t.start])
     ]
-    actors = find_actors(text, sent.start + a, alias_hits, country, registry)
+    actors = find_actors(text, sent.start + a, alias_hits, country, registry, defs)
     places = find_places(text, registry, country, [(x.start, x.end) for x in actors]) if full else NO_PLACES
     counts = find_counts(text) if full else []
     killed, kq = killed_total(counts)
@@ -278,6 +285,10 @@ def _roles(c: Clues) -> None:
                 and not re.search(r"\bby\b", c.text[first.end : first.end + 40])
             )
             and any(a.kind in ("StateForce", "ForeignForce", "Peacekeepers") for a in subj)
+            # the subject of a passive or of a held state suffers the act ("IMN members remained
+            # in detention", "ISWAP members were arrested"): a victim, never the perpetrator
+            or subj
+            and _suffers(c.text, subj[-1].end, first)
         ):
             c.targets += _keys(subj)
             subj = []
@@ -298,6 +309,20 @@ def _roles(c: Clues) -> None:
     c.targets += [k for k in _keys([a for a in acts if a.role == "target"]) if k not in c.targets]
     c.partners = _keys([a for a in acts if a.role == "partner"])
     c.perps = [k for k in c.perps if k not in c.partners]
+
+
+def _suffers(text: str, end: int, first: Trigger) -> bool:
+    """Is the subject ending at `end` the one the act is done to: a passive ("members were
+    arrested") or a held state ("members remained in detention") right after it, no "by" agent."""
+    if first.start - end > 40:
+        return False
+    state = VICTIM_STATE.search(text, end, first.end + 40)
+    if state is not None and state.start() - end < 20:
+        return True
+    return bool(
+        PASSIVE_ONLY.search(text[end : first.start])
+        and not re.search(r"\bby\b", text[first.end : first.end + 40])
+    )
 
 
 def _keys(acts: list[ActorMention]) -> list[str]:

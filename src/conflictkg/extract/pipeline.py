@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from conflictkg.extract.acronyms import defined_record, find_definitions
 from conflictkg.extract.actors import actor_index, record_for
 from conflictkg.extract.clues import Clues, clause_spans, read_clause
 from conflictkg.extract.incidents import group_paragraph, merge_retellings, number, state_kinds, to_events
@@ -84,6 +85,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
         else:
             stats.sentences += count_sentences(chunk)
     docs = nlp.pipe(text[s:e] for s, e, _ in chosen)
+    defs = find_definitions(text, country, registry)
     kinds: dict[str, str] = {k: a.kind for k, a in registry.actors.items()}
     state_kinds(kinds)
     incidents_all = []
@@ -107,11 +109,23 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                     anchored = anchored or dated
                     for a, b, sub, masks in clause_spans(sent.text):
                         c = read_clause(
-                            sent, a, b, sub, covers, registry, country, hits, full=full, masks=masks
+                            sent,
+                            a,
+                            b,
+                            sub,
+                            covers,
+                            registry,
+                            country,
+                            hits,
+                            full=full,
+                            masks=masks,
+                            defs=defs,
                         )
                         for m in c.actors:
                             kinds.setdefault(m.key, m.kind)
-                            rec = record_for(m.key, m.kind, country, registry, m.text)
+                            rec = defined_record(m.key, defs, country, registry) or record_for(
+                                m.key, m.kind, country, registry, m.text
+                            )
                             if rec is not None and m.key not in actors:
                                 actors[m.key] = rec
                         if has_trig:

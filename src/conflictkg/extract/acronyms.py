@@ -1,0 +1,200 @@
+"""Acronyms a report defines for itself: "the Department of State Services (DSS)".
+
+A report introduces most of its actors once by full name with an acronym and then uses the
+acronym alone ("re-detained by the DSS"). Without the definition an unknown acronym can only
+default to an armed group; with it, the head noun of the full name says what the acronym is
+(data/acronym_kinds.tsv): a state force ("... Services", "... Squad"), a pro-government
+militia ("Civilian Joint Task Force"), a movement of civilians ("Islamic Movement of
+Nigeria"), a reporting body, or no actor at all (a law: "... Act (ACJA)"). A full name the
+registry or the generic patterns already know gives its key to the acronym ("Nigerian Army
+(NA)" is the report country's army).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from conflictkg.extract.lexicon import DATA
+from conflictkg.facts import ActorRecord
+from conflictkg.registry import Registry, norm
+
+NOT_ACTOR = "-"
+# "(DSS)", "(ISIS-WA)", "(FAMa)": at least two capitals, nothing else inside the brackets
+DEFINITION = re.compile(r" \((?P<acr>[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")
+NAME_WORD = re.compile(r"[A-Z][\w’'\-]*|[a-zé]+")
+CONNECTORS = frozenset(
+    {"of", "for", "and", "the", "de", "du", "des", "la", "le", "pour", "in", "on", "against", "to"}
+)
+LEAD_WORDS = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December|In|On|During|"
+    r"Since|After|Before|According|While|When|Although|Both|Former|The|A|An|Its|Their|His|Her"
+)
+FORCE_TAIL = re.compile(r"\s+(?:Forces?|Services?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    acronym: str
+    full: str  # the full name as the report writes it
+    key: str  # the actor key mentions of the acronym (or the full name) resolve to
+    kind: str  # ckg:actorKindKey, or NOT_ACTOR
+
+
+@cache
+def _kind_rows() -> tuple[tuple[str, re.Pattern], ...]:
+    rows = []
+    for line in (DATA / "acronym_kinds.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, rx = line.split("\t")
+        rows.append((kind, re.compile(rx, re.I)))
+    return tuple(rows)
+
+
+def kind_of_name(full: str) -> str | None:
+    """The actor kind a full name's head noun says (None: the lexicon cannot tell)."""
+    for kind, rx in _kind_rows():
+        if rx.search(full):
+            return kind
+    return None
+
+
+def _full_name(text: str, end: int, acr: str) -> str | None:
+    """The run of capitalised words (with "of", "and"... inside) just before `end`."""
+    words = text[max(0, end - 160) : end].split(" ")
+    taken: list[str] = []
+    for w in reversed(words):
+        bare = w.strip(",;:")
+        if bare != w and taken:
+            break  # a comma ends the name: "a Shia political organization, the Islamic Movement..."
+        if not bare or not NAME_WORD.fullmatch(bare):
+            break
+        if bare[0].islower() and bare not in CONNECTORS:
+            break
+        taken.append(bare)
+    while taken and taken[-1] in CONNECTORS:  # the name starts with a capital
+        taken.pop()
+    taken.reverse()
+    # the name is the run whose initials spell the acronym ("in January Afghan National Police
+    # (ANP)": not "January ...")
+    # "Boko Haram and the Islamic State in West Africa (ISIS-WA)": a new name after "and the"
+    cuts = [
+        k for k in range(1, len(taken)) if taken[k] == "the" and taken[k - 1] in ("and", "to", "in", "on")
+    ]
+    if cuts:
+        taken = taken[cuts[-1] + 1 :]
+    while taken and LEAD_WORDS.fullmatch(taken[0]):
+        taken = taken[1:]
+    if not taken:
+        return None
+    starts = [i for i, w in enumerate(taken) if w[0].isupper() and w[0] == acr[0].upper()]
+    letters = re.sub(r"[^A-Z]", "", acr.upper())
+    exact = [i for i in starts if "".join(w[0] for w in taken[i:] if w[0].isupper()) == letters]
+    # else the whole run: a translated name ("Armed Forces of the Democratic Republic of the
+    # Congo (FARDC)", "Congolese National Police (PNC)")
+    taken = taken[(exact or [0])[0] :]
+    if len(taken) < 2 and len(taken[0]) <= len(acr):
+        return None
+    return " ".join(taken)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+
+
+def find_definitions(text: str, country: str | None, registry: Registry | None) -> dict[str, Definition]:
+    """Every acronym the report defines, keyed by the acronym and by the full name's key."""
+    from conflictkg.extract.actors import DOMESTIC_KINDS, _demonym_iso, resolve_phrase  # noqa: F401
+
+    out: dict[str, Definition] = {}
+    if "(" not in text:
+        return out
+    for m in DEFINITION.finditer(text):
+        acr = m.group("acr")
+        if acr in out:
+            continue
+        if registry is not None and (acr in registry.actors or _known_alias(acr, registry)):
+            continue  # the registry's own actors keep their registry kind
+        full = _full_name(text, m.start(), acr)
+        if full is None:
+            continue
+        known = resolve_phrase(full, country, registry)
+        if known is not None and registry is not None and known[0] in registry.actors:
+            rec = registry.actors[known[0]]
+            if rec.country and country and rec.country != country and rec.kind in DOMESTIC_KINDS:
+                known = None  # another country's institution by a generic name ("National Police")
+        if known is None:
+            known = _generic_force(full, country)
+        if known is not None:
+            key, kind = known
+        else:
+            kind = kind_of_name(full)
+            if kind is None:
+                continue
+            key = _key(acr)
+            first = full.split()[0]
+            iso = _demonym_iso(first)
+            if kind == "StateForce" and iso is not None and country is not None and iso != country:
+                kind = "ForeignForce"
+        d = Definition(acr, full, key, kind)
+        out[acr] = d
+        out.setdefault(key, d)
+        out.setdefault(_key(full), d)
+        out.setdefault(full, d)
+    return out
+
+
+@cache
+def definitions_rx(names: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for a report's defined acronyms and full names (longest first, case-sensitive)."""
+    if not names:
+        return None
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:{alts})(?![\w\-])")
+
+
+def _generic_force(full: str, country: str | None) -> tuple[str, str] | None:
+    """The report country's generic force a full name spells out: "Afghan National Police"
+    is the country's police, "National Intelligence Agency" its intelligence service. Generic
+    patterns only: the registry's "police" is one country's police."""
+    from conflictkg.extract.actors import _demonym_iso, resolve_phrase
+
+    hit = resolve_phrase(full, country, None)
+    if hit is not None:
+        return hit
+    rest = full
+    dem = re.match(r"(\w+) (.+)$", full)
+    if dem and _demonym_iso(dem.group(1)) is not None:
+        if _demonym_iso(dem.group(1)) != country:
+            return None
+        rest = dem.group(2)
+    rest = re.sub(r"^(?:National|Federal|Republican|State|Central)\s+", "", rest)
+    for cand in (rest, FORCE_TAIL.sub("", rest)):
+        if cand and cand != full:
+            hit = resolve_phrase(cand, country, None)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _known_alias(acr: str, registry: Registry) -> bool:
+    from conflictkg.extract.actors import actor_index
+
+    return norm(acr) in actor_index(registry).alias_key
+
+
+def defined_record(
+    key: str, defs: dict, country: str | None, registry: Registry | None
+) -> ActorRecord | None:
+    """The actor record of a defined acronym: its full name as label, the acronym as alias."""
+    d = defs.get(key)
+    if d is None or d.key != key or d.kind == NOT_ACTOR or (registry is not None and key in registry.actors):
+        return None
+    if "_" in key and key.split("_", 1)[0] == (country or ""):
+        return None  # the country's generic force ("NG_ARMY"): record_for names it
+    from conflictkg.extract.actors import STATE_KINDS
+
+    home = country if d.kind in STATE_KINDS else None
+    return ActorRecord(key=key, label=d.full, kind=d.kind, country=home, aliases=[d.acronym])
