@@ -9,7 +9,15 @@ Each measurement runs in its own subprocess, so its peak memory (`ru_maxrss` fro
     .venv/bin/python bench/bench_scale.py --report                     # table + plots only
 
 Tasks (each a subprocess; every task but the loads loads the data first, untimed):
-  ox-disk-load   pyoxigraph bulk load into an on-disk store (kept for ox-disk-queries)
+  ox-disk-load   conflictkg.loader.load_file: parallel bulk load (one thread per core, chunks
+                 of whole graphs) into an on-disk store, kept for ox-disk-queries and export
+  ox-disk-load-serial  one Store.bulk_load(path) into an on-disk store (then removed)
+  ox-load-variants     quads already in Python (what `conflictkg build` has) into an on-disk
+                 store: bulk_extend (the old build) / N-Quads buffers on 1 and N threads /
+                 temporary N-Quads files on N threads
+  export         from the on-disk store: Oxigraph's own TriG dump, conflictkg's TriG and
+                 Turtle exporters (sorted, prefixed: what `conflictkg export` writes)
+  rdflib-load    rdflib Dataset: parse, TriG and Turtle serialisation (no queries)
   ox-mem         pyoxigraph in-memory: load, each library query, TriG export
   ox-disk-queries each library query on the on-disk store (what `conflictkg query` does)
   rdflib         rdflib Dataset (default graph = union): parse, each library query, TriG export
@@ -38,10 +46,12 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
 SCALE_JSON = RESULTS / "scale.json"
-TASKS = ("ox-disk-load", "ox-mem", "ox-disk-queries", "rdflib", "shacl-batched", "shacl-whole",
-         "reason", "network")
-# rdflib and one-call pyshacl do not fit or finish beyond these sizes on 24 GiB / 2 cores
-DEFAULT_LIMITS = {"rdflib": 100_000, "shacl-whole": 10_000}
+TASKS = ("ox-disk-load", "ox-disk-load-serial", "ox-load-variants", "export", "rdflib-load",
+         "ox-mem", "ox-disk-queries", "rdflib", "shacl-batched", "shacl-whole", "reason", "network")
+# rdflib and one-call pyshacl do not fit or finish beyond these sizes on 24 GiB / 2 cores;
+# the load variants hold every quad as a Python object
+DEFAULT_LIMITS = {"rdflib": 100_000, "rdflib-load": 100_000, "ox-load-variants": 100_000,
+                  "shacl-whole": 10_000}
 
 
 def parse_size(text: str) -> int:
@@ -190,14 +200,56 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
 
     disk = work / "store"
     if name == "ox-disk-load":
+        from conflictkg.loader import load_file
+
         shutil.rmtree(disk, ignore_errors=True)
         store = ox.Store(str(disk))
+        stats = load_file(store, nq)
+        store.flush()
+        lap("load")
+        out.update(threads=stats.threads, chunks=stats.chunks)
+        _describe(store, out)
+        del store
+        out["store_mb"] = _mb(disk)
+    elif name == "ox-disk-load-serial":
+        serial = work / "store-serial"
+        shutil.rmtree(serial, ignore_errors=True)
+        store = ox.Store(str(serial))
         store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
         store.flush()
         lap("load")
         out["quads"] = len(store)
         del store
-        out["store_mb"] = round(sum(f.stat().st_size for f in disk.rglob("*") if f.is_file()) / 2**20)
+        out["store_mb"] = _mb(serial)
+        shutil.rmtree(serial)
+    elif name == "ox-load-variants":
+        _load_variants(nq, work, out, lap)
+    elif name == "export":
+        from conflictkg.export import formats
+
+        store = ox.Store.read_only(str(disk))
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        for key, write in (("export_dump_trig", lambda fh: store.dump(fh, format=ox.RdfFormat.TRIG)),
+                           ("export_trig", lambda fh: formats()["trig"].write(store, fh)),
+                           ("export_ttl", lambda fh: formats()["ttl"].write(store, fh))):
+            target = work / f"{key}.out"
+            with open(target, "wb") as fh:
+                write(fh)
+            lap(key)
+            out[f"{key}_mb"] = round(target.stat().st_size / 2**20)
+            target.unlink()
+    elif name == "rdflib-load":
+        from rdflib import Dataset
+
+        ds = Dataset(default_union=True)
+        ds.parse(str(nq), format="nquads")
+        lap("load")
+        out["quads"] = len(ds)
+        for key, fmt in (("export_trig", "trig"), ("export_ttl", "turtle")):
+            target = work / f"rdflib-{key}.out"
+            ds.serialize(str(target), format=fmt)
+            lap(key)
+            target.unlink()
     elif name == "ox-mem":
         store = ox_load_memory(nq)
         lap("load")
@@ -255,6 +307,82 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
     else:
         raise SystemExit(f"unknown task {name}")
     return out
+
+
+def _mb(path: Path) -> int:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20)
+
+
+def _describe(store, out: dict) -> None:
+    """Quads and events of a loaded store (untimed), for quads per event."""
+    from conflictkg.store import select
+    from conflictkg.vocab import sparql_prefixes
+
+    out["quads"] = len(store)
+    res = select(store, sparql_prefixes() + "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?e a ckg:Event } }")
+    out["events"] = int(next(iter(res))["n"].value)
+    out["quads_per_event"] = round(out["quads"] / max(1, out["events"]), 1)
+
+
+def _load_variants(nq: Path, work: Path, out: dict, lap) -> None:
+    """Quads built in Python (as `conflictkg build` has them, grouped by report) into a fresh
+    on-disk store, four ways: is it faster to hand them to the threads as N-Quads buffers
+    or as temporary files?"""
+    import tempfile
+    import threading
+
+    import pyoxigraph as ox
+
+    from conflictkg.loader import default_threads, load_chunks, quad_chunks
+
+    graphs: dict[str, list] = {}
+    for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS):
+        graphs.setdefault(str(q.graph_name), []).append(q)
+    batches = list(graphs.values())
+    del graphs
+    threads = default_threads()
+    out["threads"] = threads
+    lap("parse")
+
+    def temp_files(store) -> None:
+        with tempfile.TemporaryDirectory(dir=work) as tmp:
+            paths = []
+            for i, data in enumerate(quad_chunks(batches)):
+                if isinstance(data, list):
+                    store.bulk_extend(data)
+                    continue
+                path = Path(tmp) / f"{i}.nq"
+                path.write_bytes(data)
+                paths.append(path)
+
+            def one(mine: list[Path]) -> None:
+                for path in mine:
+                    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
+
+            ts = [threading.Thread(target=one, args=(paths[i::threads],)) for i in range(threads)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+
+    variants = {
+        "load_bulk_extend": lambda store: store.bulk_extend(q for b in batches for q in b),
+        "load_buffers_1": lambda store: load_chunks(store, quad_chunks(batches), 1, lenient=True),
+        "load_buffers_n": lambda store: load_chunks(store, quad_chunks(batches), threads,
+                                                    lenient=True),
+        "load_tempfiles_n": temp_files,
+    }
+    target = work / "store-variant"
+    for key, fill in variants.items():
+        shutil.rmtree(target, ignore_errors=True)
+        store = ox.Store(str(target))
+        lap(f"{key}_setup")  # restarts the clock
+        fill(store)
+        store.flush()
+        lap(key)
+        out[f"{key}_quads"] = len(store)
+        del store
+    shutil.rmtree(target, ignore_errors=True)
 
 
 # -- the parent: subprocesses, results, report -----------------------------------------------
@@ -357,20 +485,42 @@ def report(results: dict) -> str:
         cpu = r.get(key.replace("query:", "query_cpu:") if key.startswith("query:") else f"{key}_cpu")
         if isinstance(v, float) and isinstance(cpu, (int, float)):
             return f"{cpu:.2f} ({v:.1f})"  # CPU seconds (wall seconds)
+        if isinstance(v, list):
+            return " / ".join(map(str, v))
         return "–" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
 
     def add(label: str, t: str, key: str) -> None:
         rows.append((label, [cell(s, t, key) for s in sizes]))
 
+    add("events", "ox-disk-load", "events")
     add("quads", "ox-disk-load", "quads")
+    add("quads / event", "ox-disk-load", "quads_per_event")
     add("N-Quads file (MiB)", "ox-disk-load", "nq_mb")
-    add("load, pyoxigraph on disk (s)", "ox-disk-load", "load")
+    add("load, on disk, parallel: conflictkg.loader (s)", "ox-disk-load", "load")
+    add("  threads", "ox-disk-load", "threads")
+    add("  CPU seconds of the whole process", "ox-disk-load", "cpu_s")
     add("  peak memory (MiB)", "ox-disk-load", "peak_rss_mb")
     add("  store size on disk (MiB)", "ox-disk-load", "store_mb")
+    add("  load average before / after", "ox-disk-load", "loadavg")
+    add("load, on disk, one bulk_load (s)", "ox-disk-load-serial", "load")
+    add("  peak memory (MiB)", "ox-disk-load-serial", "peak_rss_mb")
+    add("  load average before / after", "ox-disk-load-serial", "loadavg")
+    add("Python quads -> disk: bulk_extend (old build) (s)", "ox-load-variants", "load_bulk_extend")
+    add("Python quads -> disk: N-Quads buffers, 1 thread (s)", "ox-load-variants", "load_buffers_1")
+    add("Python quads -> disk: N-Quads buffers, N threads (s)", "ox-load-variants",
+        "load_buffers_n")
+    add("Python quads -> disk: temp files, N threads (s)", "ox-load-variants", "load_tempfiles_n")
     add("load, pyoxigraph in memory (s)", "ox-mem", "load")
-    add("load, rdflib Dataset (s)", "rdflib", "load")
-    add("TriG export, pyoxigraph (s)", "ox-mem", "export_trig")
-    add("TriG export, rdflib (s)", "rdflib", "export_trig")
+    add("load, rdflib Dataset (s)", "rdflib-load", "load")
+    add("  peak memory (MiB)", "rdflib-load", "peak_rss_mb")
+    add("TriG export, Oxigraph dump from disk (s)", "export", "export_dump_trig")
+    add("TriG export, conflictkg from disk (s)", "export", "export_trig")
+    add("Turtle export, conflictkg from disk (s)", "export", "export_ttl")
+    add("  TriG / Turtle size (MiB)", "export", "export_trig_mb")
+    add("  peak memory, export (MiB)", "export", "peak_rss_mb")
+    add("TriG export, rdflib (s)", "rdflib-load", "export_trig")
+    add("Turtle export, rdflib (s)", "rdflib-load", "export_ttl")
+    add("TriG export, pyoxigraph in memory (s)", "ox-mem", "export_trig")
     add("peak memory, pyoxigraph in memory: load+queries+export (MiB)", "ox-mem", "peak_rss_mb")
     add("peak memory, rdflib: load+queries+export (MiB)", "rdflib", "peak_rss_mb")
     add("SHACL, batched, 2 processes (s)", "shacl-batched", "validate")
@@ -412,11 +562,14 @@ def plots(results: dict) -> list[Path]:
 
     out = []
     panels = {
-        "scale-load-export.png": [("ox-disk-load", "load", "load, pyoxigraph on disk"),
+        "scale-load-export.png": [("ox-disk-load", "load", "load, on disk, parallel"),
+                                  ("ox-disk-load-serial", "load", "load, on disk, one bulk_load"),
+                                  ("export", "export_trig", "TriG export (conflictkg), disk"),
+                                  ("export", "export_ttl", "Turtle export (conflictkg), disk"),
+                                  ("rdflib-load", "load", "load, rdflib"),
                                   ("ox-mem", "load", "load, pyoxigraph in memory"),
-                                  ("rdflib", "load", "load, rdflib"),
-                                  ("ox-mem", "export_trig", "TriG export, pyoxigraph"),
-                                  ("rdflib", "export_trig", "TriG export, rdflib"),
+                                  ("ox-mem", "export_trig", "TriG export, pyoxigraph in memory"),
+                                  ("rdflib-load", "export_trig", "TriG export, rdflib"),
                                   ("shacl-batched", "validate", "SHACL batched"),
                                   ("shacl-whole", "validate", "SHACL one call"),
                                   ("reason", "materialise", "materialise"),
@@ -514,7 +667,8 @@ def main(argv: list[str] | None = None) -> int:
         results.setdefault(size, {})[name] = salvage(Path(log), size, name)
         save_results(results)
     elif not args.report:
-        limits = {"rdflib": parse_size(args.rdflib_up_to),
+        limits = {**DEFAULT_LIMITS, "rdflib": parse_size(args.rdflib_up_to),
+                  "rdflib-load": parse_size(args.rdflib_up_to),
                   "shacl-whole": parse_size(args.shacl_whole_up_to)}
         measure([parse_size(s) for s in args.sizes.split(",")], args.tasks.split(","), limits,
                 args.query_limit, args.timeout)
