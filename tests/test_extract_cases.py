@@ -19,8 +19,10 @@ def _fits(expected: dict, event) -> list[str]:
     """The fields of `expected` the extracted event gets wrong (empty: a match)."""
     wrong = []
     for key, want in expected.items():
-        got = getattr(event, key)
-        if key == "types":
+        got = getattr(event, "types" if key == "types_exact" else key)
+        if key == "types_exact":
+            ok = set(got) == set(want)
+        elif key == "types":
             ok = all(t in got for t in want)
         elif key in ("perpetrators", "targets", "partners"):
             ok = set(got) == set(want)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from conflictkg.extract.actors import ActorMention, find_actors
 from conflictkg.extract.counts import Count, find_counts, killed_total, singular_death
 from conflictkg.extract.dates import DateMention, find_dates
+from conflictkg.extract.legal import told_harm
 from conflictkg.extract.places import PlaceFinding, find_places
 from conflictkg.extract.sentences import Sentence
 from conflictkg.extract.triggers import Trigger, attribution_of, find_triggers
@@ -174,6 +175,7 @@ def read_clause(
         if not any(0 <= t.start - d.end <= 12 for d in refs)
         and not DEFINITE_REF.search(text[max(0, t.start - 40) : t.start])
     ]
+    triggers = told_harm(text, triggers)
     actors = find_actors(text, sent.start + a, alias_hits, country, registry, defs)
     places = find_places(text, registry, country, [(x.start, x.end) for x in actors]) if full else NO_PLACES
     counts = find_counts(text) if full else []

@@ -109,7 +109,17 @@ class Lexicon:
     def nontrigger_quick(self, text: str) -> bool:
         low = text.lower()
         return any(
-            w in low for w in ("detention", "release", "threat", "death", "dead", "disobedience", "recommend")
+            w in low
+            for w in (
+                "detention",
+                "release",
+                "threat",
+                "death",
+                "dead",
+                "disobedience",
+                "recommend",
+                "displaced",
+            )
         )
 
     def maybe_relation(self, text: str) -> bool:

@@ -1,0 +1,97 @@
+"""Legal procedure and legislation in a sentence (data/legal_frames.tsv).
+
+A trial, a sentence or a law names harm it is about: "charged ... with multiple felonies
+stemming from the death of the soldier", "convicted four soldiers of rape", "The Anti-Torture
+Act criminalizes torture". Those harm words are the charge or the offence, not an act the
+sentence tells; without this the extractor made a killing by the court, a rape by the court
+and a torture event out of a law.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from conflictkg.extract.lexicon import DATA
+
+# raw trigger types that tell harm done (the legal types Sentencing, Release, Investigation,
+# ArbitraryArrest and the political ones stay)
+HARM_TRIGGERS = frozenset(
+    {
+        "KILL",
+        "ATTACK",
+        "ArmedClash",
+        "ExplosiveDevice",
+        "Abduction",
+        "EnforcedDisappearance",
+        "Torture",
+        "SexualViolence",
+        "Looting",
+        "ChildRecruitment",
+        "Threat",
+        "ForcedDisplacement",
+        "ExcessiveForce",
+    }
+)
+QUICK = (
+    "charg",
+    "convict",
+    "sentenc",
+    "indict",
+    "prosecut",
+    "arraign",
+    "acquit",
+    "guilty",
+    "tried",
+    "trial",
+    "law",
+    "act",
+    "code",
+    "constitution",
+    "bill",
+    "legislation",
+    "statute",
+    "decree",
+    "ordinance",
+    "regulation",
+    "amendment",
+    "proclamation",
+)
+
+
+@cache
+def _frames() -> tuple[tuple[str, re.Pattern], ...]:
+    out = []
+    for line in (DATA / "legal_frames.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        frame, rx = line.split("\t")
+        out.append((frame, re.compile(rx) if frame == "name" else re.compile(rx, re.I)))
+    return tuple(out)
+
+
+def legal_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` where a harm word names a charge, an offence or a law's subject."""
+    low = text.lower()
+    if not any(w in low for w in QUICK):
+        return []
+    spans = []
+    for frame, rx in _frames():
+        for m in rx.finditer(text):
+            if frame == "charge":
+                stop = text.find(";", m.end())
+                end = min(stop if stop >= 0 else len(text), m.end() + 100)
+                spans.append((m.end(), end))
+            elif frame == "law":
+                spans.append((m.end(), len(text)))
+            else:
+                spans.append((m.start(), m.end()))
+    return spans
+
+
+def told_harm(text: str, triggers: list) -> list:
+    """`triggers` without the harm words a legal frame governs."""
+    spans = legal_spans(text)
+    if not spans:
+        return triggers
+    return [t for t in triggers if t.type not in HARM_TRIGGERS or not any(s <= t.start < e for s, e in spans)]
