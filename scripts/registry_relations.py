@@ -62,21 +62,16 @@ def section(gold: Path) -> str:
             f"    ckg:attributionMode ckg:{r.get('attribution') or 'asserted'} ;\n"
             f"    ckg:validFrom \"{year}-01-01\"^^xsd:date ;\n"
             f"    ckg:validUntil \"{year}-12-31\"^^xsd:date ;\n"
-            f"    ckg:inReport <{src}> ;\n    prov:wasDerivedFrom <{src}> ;\n"
+            f"    ckg:inReport <{src}> ;\n"
             f"    ckg:evidence <{ev}> .\n")
         blocks.setdefault(ev, (
-            f"<{ev}> a ckg:Evidence ;\n    ckg:inReport <{src}> ;\n    oa:hasTarget <{ev}#target> .\n"
-            f"<{ev}#target> a oa:SpecificResource ;\n    oa:hasSource <{src}> ;\n"
-            f"    oa:hasSelector <{ev}#quote>, <{ev}#position> .\n"
-            f"<{ev}#quote> a oa:TextQuoteSelector ;\n    oa:exact {lit(r['quote'])} .\n"
-            f"<{ev}#position> a oa:TextPositionSelector ;\n"
-            f"    oa:start \"{start}\"^^xsd:integer ;\n    oa:end \"{end}\"^^xsd:integer .\n"))
-        blocks[ev + "#body/" + rel] = f"<{ev}> oa:hasBody <{rel}> .\n"
+            f"<{ev}> a ckg:Evidence ;\n    ckg:inReport <{src}> ;\n"
+            f"    ckg:quote {lit(r['quote'])} ;\n"
+            f"    ckg:startOffset \"{start}\"^^xsd:integer ;\n    ckg:endOffset \"{end}\"^^xsd:integer .\n"))
     out = [MARKER,
            f"# {len(rels)} statements from {gold.name} (the gold annotation of the seeds); quotes and",
            "# offsets (code points, end exclusive) checked against seeds/*.txt by tests/test_registry.py.",
-           "@prefix prov: <http://www.w3.org/ns/prov#> .",
-           "@prefix oa: <http://www.w3.org/ns/oa#> .", ""]
+           ""]
     out += sorted(direct)
     out.append("")
     out += [blocks[k] for k in sorted(blocks)]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conflictkg.cli import main
 from conflictkg.export import formats
-from conflictkg.export.rdf import CONTEXT_FILE, make_context
+from conflictkg.export.rdf import CONTEXT_FILE, make_context, web_annotation
 from conflictkg.paths import ontology_dir
 from conflictkg.pipeline import build, facts_from_files
 from conflictkg.store import open_store
@@ -33,12 +33,47 @@ def store_dir(tmp_path_factory) -> Path:
     return tmp / "store"
 
 
+def exported_quads(store_dir) -> set[ox.Quad]:
+    """What an export holds: the store's quads plus the Web Annotation form of its evidence."""
+    store = open_store(store_dir)
+    out: set[ox.Quad] = set()
+    for g in [*store.named_graphs(), ox.DefaultGraph()]:
+        quads = list(store.quads_for_pattern(None, None, None, g))
+        out.update(quads, web_annotation(quads))
+    return out
+
+
 @pytest.fixture(scope="module")
 def counts(store_dir) -> tuple[int, int]:
-    """(quads, distinct triples) in the store."""
-    store = open_store(store_dir)
-    quads = list(store.quads_for_pattern(None, None, None, None))
+    """(quads, distinct triples) an export holds."""
+    quads = exported_quads(store_dir)
     return len(quads), len({(q.subject, q.predicate, q.object) for q in quads})
+
+
+def test_exports_add_web_annotation(store_dir) -> None:
+    """Each compact evidence node leaves as a Web Annotation whose target selects the report
+    text: the selector's quote is the report's text at the selector's offsets, and its bodies
+    are the facts that cite it."""
+    store = ox.Store()
+    store.extend(exported_quads(store_dir))
+    q = """PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX ckg: <https://w3id.org/conflictkg/ontology#>
+    SELECT ?ev ?exact ?start ?end ?body ?src {
+      ?ev a oa:Annotation ; oa:hasBody ?body ; oa:hasTarget ?t .
+      ?body ckg:evidence ?ev .
+      ?t a oa:SpecificResource ; oa:hasSource ?src ; oa:hasSelector ?qs, ?ps .
+      ?qs a oa:TextQuoteSelector ; oa:exact ?exact .
+      ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . }"""
+    rows = list(store.query(q, use_default_graph_as_union=True))
+    evidence = {str(r["ev"]) for r in rows}
+    n_evidence = len(list(store.query(
+        "SELECT DISTINCT ?e { ?e a <https://w3id.org/conflictkg/ontology#Evidence> }",
+        use_default_graph_as_union=True)))
+    assert len(evidence) == n_evidence > 50
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
+    for r in rows:
+        name = r["src"].value.rsplit("/", 1)[-1]
+        text = texts[name]
+        assert text[int(r["start"].value):int(r["end"].value)] == r["exact"].value
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +106,9 @@ def test_turtle_reloads_with_same_count(exported, counts, store_dir) -> None:
                 for q in s.quads_for_pattern(None, None, None, None)
                 if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
 
-    assert ground(store) == ground(open_store(store_dir))
+    exported_store = ox.Store()
+    exported_store.extend(exported_quads(store_dir))
+    assert ground(store) == ground(exported_store)
     text = exported["ttl"].read_text()
     assert "@prefix actor: <https://w3id.org/conflictkg/id/actor/> ." in text
     assert "actor:fama " in text
@@ -103,7 +140,7 @@ def test_jsonld_round_trip(exported, counts, store_dir) -> None:
     ds = rdflib.Dataset().parse(exported["jsonld"], format="json-ld")
     assert sum(len(g) for g in ds.graphs()) == quads
     parsed = set(ox.parse(path=str(exported["jsonld"]), format=ox.RdfFormat.JSON_LD))
-    assert parsed == set(open_store(store_dir).quads_for_pattern(None, None, None, None))
+    assert parsed == exported_quads(store_dir)
     doc = json.loads(exported["jsonld"].read_text())
     assert doc["@context"] == make_context()["@context"]
 

@@ -34,8 +34,8 @@ def test_report_quads_deterministic(seed_reports, gold_result, registry) -> None
 def test_evidence_quotes_are_the_report_text(gold_store, seed_reports) -> None:
     texts = {iris.report(r.id): r.text for r in seed_reports}
     rows = _rows(gold_store, """SELECT ?src ?exact ?start ?end {
-        ?ev a ckg:Evidence ; oa:hasTarget ?t . ?t oa:hasSource ?src ; oa:hasSelector ?q, ?p .
-        ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }""")
+        ?ev a ckg:Evidence ; ckg:inReport ?src ; ckg:quote ?exact ;
+            ckg:startOffset ?start ; ckg:endOffset ?end }""")
     assert len(rows) > 50
     for r in rows:
         assert texts[r["src"]][int(r["start"]):int(r["end"])] == r["exact"]
@@ -43,8 +43,8 @@ def test_evidence_quotes_are_the_report_text(gold_store, seed_reports) -> None:
 
 def test_every_fact_has_evidence_and_provenance(gold_store) -> None:
     missing = _rows(gold_store, """SELECT ?x { VALUES ?c { ckg:Event ckg:Attribution ckg:ActorRelation }
-        ?x a ?c . FILTER NOT EXISTS { ?x ckg:evidence/oa:hasTarget/oa:hasSelector/oa:exact ?q }
-        FILTER NOT EXISTS { ?x prov:wasDerivedFrom ?r } }""")
+        ?x a ?c . FILTER NOT EXISTS { ?x ckg:evidence/ckg:quote ?q }
+        FILTER NOT EXISTS { ?x ckg:inReport ?r } }""")
     assert missing == []
 
 
@@ -117,8 +117,7 @@ def test_bad_spans_are_repaired_or_dropped(registry) -> None:
     assert stats == {"spans_repaired": 1, "spans_dropped": 1}
     store = ox.Store()
     store.extend(quads)
-    rows = _rows(store, "SELECT ?s ?e ?x { ?p oa:start ?s ; oa:end ?e . ?t oa:hasSelector ?p, ?q . "
-                        "?q oa:exact ?x }")
+    rows = _rows(store, "SELECT ?s ?e ?x { ?ev ckg:startOffset ?s ; ckg:endOffset ?e ; ckg:quote ?x }")
     assert sorted((int(r["s"]), int(r["e"]), r["x"]) for r in rows) == sorted(
         [(good_start, good_start + len(quote), quote), (0, 7, "In May,")])
 

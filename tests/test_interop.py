@@ -110,8 +110,8 @@ def test_ucdp_attribution_dataset_and_evidence(ged_import, ged_store):
     assert "Sundberg" in cite and one(ged_store, ds, "a") in {CKG + "Dataset", CKG + "Report"}
     assert values(ged_store, ds, "a") == {CKG + "Dataset", CKG + "Report"}
     # the evidence of the event is its row in the file, by offsets and by quote
-    quote = one(ged_store, e, "ckg:evidence/oa:hasTarget/oa:hasSelector/oa:exact")
-    start = int(one(ged_store, e, "ckg:evidence/oa:hasTarget/oa:hasSelector/oa:start"))
+    quote = one(ged_store, e, "ckg:evidence/ckg:quote")
+    start = int(one(ged_store, e, "ckg:evidence/ckg:startOffset"))
     text = GED.read_text(encoding="utf-8")
     assert quote.startswith("237564,") and text[start:start + len(quote)] == quote
 
@@ -436,9 +436,8 @@ def test_acled_export_leaves_out_aggregate_statements(gold_store):
     store = ox.Store()
     store.extend(gold_store)
     e = ID + "event/000_b5fb28bacdc11b19-e18"
-    store.update(sparql_prefixes() + f"""DELETE {{ GRAPH ?g {{ <{e}> ckg:aggregate ?x }} }}
-        INSERT {{ GRAPH ?g {{ <{e}> ckg:aggregate true }} }}
-        WHERE {{ GRAPH ?g {{ <{e}> ckg:aggregate ?x }} }}""")
+    store.update(sparql_prefixes() + f"""INSERT {{ GRAPH ?g {{ <{e}> ckg:aggregate true }} }}
+        WHERE {{ GRAPH ?g {{ <{e}> ckg:inReport ?r }} }}""")
     tags = [r["tags"] for r in acled_rows(store)]
     assert len(tags) == len(acled_rows(gold_store)) - 1
     assert not any(f"ckg:event={e};" in t for t in tags)

@@ -88,13 +88,9 @@ def test_relations_quoted_exactly_at_their_offsets(ref):
         evidence = list(ref.objects(rel, CKG.evidence))
         assert evidence, rel
         for ev in evidence:
-            assert (ev, OA.hasBody, rel) in ref
-            target = ref.value(ev, OA.hasTarget)
-            assert ref.value(target, OA.hasSource) == report
-            selectors = list(ref.objects(target, OA.hasSelector))
-            exact = next(str(ref.value(x, OA.exact)) for x in selectors if ref.value(x, OA.exact))
-            pos = next(x for x in selectors if ref.value(x, OA.start) is not None)
-            start, end = int(ref.value(pos, OA.start)), int(ref.value(pos, OA.end))
+            assert ref.value(ev, CKG.inReport) == report
+            exact = str(ref.value(ev, CKG.quote))
+            start, end = int(ref.value(ev, CKG.startOffset)), int(ref.value(ev, CKG.endOffset))
             assert text[start:end] == exact, rel
 
 

@@ -41,6 +41,7 @@ RDFS_ = PREFIXES["rdfs"]
 OWL_ = PREFIXES["owl"]
 XSD_ = PREFIXES["xsd"]
 OA_ = PREFIXES["oa"]
+CKG_ = PREFIXES["ckg"]
 _N = ox.NamedNode
 
 # The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps): HermiT reads only
@@ -57,10 +58,12 @@ _OWL2_DATATYPES = {XSD_ + t for t in (
     OWL_ + "real", OWL_ + "rational", RDFS_ + "Literal"}
 _DATETIME = _N(XSD_ + "dateTime")
 
-# Predicates of the evidence layer: Web Annotation plumbing, selectors and quotes. They add
-# bulk and no class or disjointness to reason about, so the reasoner's slice leaves them out.
+# Predicates of the evidence layer: quotes and offsets (and the Web Annotation plumbing of an
+# exported graph). They add bulk and no class or disjointness to reason about, so the
+# reasoner's slice leaves them out.
 _SLICE_SKIP_PREDICATES = {OA_ + p for p in ("hasBody", "hasTarget", "hasSource", "hasSelector",
-                                            "exact", "prefix", "suffix", "start", "end")}
+                                            "exact", "prefix", "suffix", "start", "end")} | {
+    CKG_ + p for p in ("quote", "startOffset", "endOffset")}
 _SLICE_SKIP_SUBJECT_PREFIX = ID_NS + "evidence/"
 
 

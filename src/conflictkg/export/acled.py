@@ -136,9 +136,8 @@ _ACTOR_PROPS = {
 _QUOTES = """
 SELECT DISTINCT ?e ?quote ?start WHERE {
   ?e a ckg:Event ; ckg:evidence ?ev .
-  ?ev ckg:inReport ?r ; oa:hasTarget/oa:hasSelector ?q .
-  ?q oa:exact ?quote .
-  OPTIONAL { ?ev oa:hasTarget/oa:hasSelector/oa:start ?start }
+  ?ev ckg:inReport ?r ; ckg:quote ?quote .
+  OPTIONAL { ?ev ckg:startOffset ?start }
   FILTER NOT EXISTS { ?r a ckg:Dataset }
 }"""
 _VICTIMS = """

@@ -6,6 +6,12 @@ scale, ENGINES.md). Turtle and N-Triples merge the named graphs (a triple stated
 two reports appears once); TriG and N-Quads keep them. JSON-LD is compacted with the
 reusable context `ontology/context.jsonld`, which is made from the ontology
 (`make_context`) and embedded in each export so it parses offline.
+
+Every RDF export adds the Web Annotation form of the evidence (`web_annotation`): the
+store keeps one compact node per quoted span (report, quote, offsets), and a platform
+that reads Web Annotations (https://www.w3.org/TR/annotation-model/) gets, beside it, the
+annotation whose bodies are the facts citing it and whose target selects the report text
+by quote and by position.
 """
 
 from __future__ import annotations
@@ -63,10 +69,56 @@ def graphs_in_order(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
     return named
 
 
+_CKG, _OA = PREFIXES["ckg"], PREFIXES["oa"]
+_EVIDENCE_NS = f"{ID_NS}evidence/"
+
+
+def web_annotation(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The Web Annotation form of the compact evidence among `quads` (one graph's): for
+    each evidence node, `a oa:Annotation`, `oa:hasTarget <ev#target>` (a SpecificResource
+    with oa:hasSource the report) selecting the text by quote (`<ev#quote>`, oa:exact) and
+    by position (`<ev#position>`, oa:start/oa:end), and `oa:hasBody` each fact citing it."""
+    n = ox.NamedNode
+    rdf_type, has_selector = n(_RDF_TYPE), n(_OA + "hasSelector")
+    out: list[ox.Quad] = []
+    for q in quads:
+        p, s, g = q.predicate.value, q.subject, q.graph_name
+        if p == _CKG + "evidence":
+            out.append(ox.Quad(q.object, n(_OA + "hasBody"), s, g))  # type: ignore[arg-type]
+            continue
+        if not s.value.startswith(_EVIDENCE_NS):  # type: ignore[union-attr]
+            continue
+        target = n(s.value + "#target")  # type: ignore[union-attr]
+        if p == _CKG + "quote":
+            sel = n(s.value + "#quote")  # type: ignore[union-attr]
+            out += [ox.Quad(s, rdf_type, n(_OA + "Annotation"), g),
+                    ox.Quad(s, n(_OA + "hasTarget"), target, g),
+                    ox.Quad(target, rdf_type, n(_OA + "SpecificResource"), g),
+                    ox.Quad(target, has_selector, sel, g),
+                    ox.Quad(sel, rdf_type, n(_OA + "TextQuoteSelector"), g),
+                    ox.Quad(sel, n(_OA + "exact"), q.object, g)]
+        elif p == _CKG + "inReport":
+            out.append(ox.Quad(target, n(_OA + "hasSource"), q.object, g))
+        elif p in (_CKG + "startOffset", _CKG + "endOffset"):
+            pos = n(s.value + "#position")  # type: ignore[union-attr]
+            out.append(ox.Quad(pos, n(_OA + ("start" if p.endswith("startOffset") else "end")),
+                               q.object, g))
+            if p.endswith("startOffset"):
+                out += [ox.Quad(target, has_selector, pos, g),
+                        ox.Quad(pos, rdf_type, n(_OA + "TextPositionSelector"), g)]
+    return out
+
+
+def _export_quads(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+    """One graph's quads as exported: the store's plus their Web Annotation form."""
+    quads = list(store.quads_for_pattern(None, None, None, graph))
+    return quads + web_annotation(quads)
+
+
 def graph_quads(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
-    """One graph's quads, sorted: exports go graph by graph, so memory is bounded by the
-    largest graph (a report), not by the store."""
-    return sorted(store.quads_for_pattern(None, None, None, graph), key=_quad_key)
+    """One graph's quads as exported, sorted: exports go graph by graph, so memory is
+    bounded by the largest graph (a report), not by the store."""
+    return sorted(set(_export_quads(store, graph)), key=_quad_key)
 
 
 #: N-Triples lines held in memory before a sorted run is spilled to a temporary file.
@@ -103,7 +155,7 @@ def merged_lines(store: ox.Store, key=None, run_lines: int | None = None) -> Ite
 
         for g in graphs_in_order(store):
             triples = (ox.Triple(q.subject, q.predicate, q.object)
-                       for q in store.quads_for_pattern(None, None, None, g))
+                       for q in _export_quads(store, g))
             buf.extend(serialized(triples, ox.RdfFormat.N_TRIPLES).splitlines(keepends=True))
             if len(buf) >= limit:
                 spill()

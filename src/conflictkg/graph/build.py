@@ -1,9 +1,12 @@
 """Facts to quads: one named graph per report (DESIGN.md, The model).
 
-Every event, attribution and relation points to its evidence, a Web Annotation
-(https://www.w3.org/TR/annotation-model/) whose target selects the report text by
-position (oa:TextPositionSelector, code points, end exclusive) and by quote
-(oa:TextQuoteSelector). Facts carry prov:wasDerivedFrom the report.
+Every event, attribution and relation points to its evidence (ckg:evidence): one node
+per quoted sentence that gives the report (ckg:inReport), the exact quote (ckg:quote) and
+its character offsets (ckg:startOffset, ckg:endOffset: code points, end exclusive). That is
+5 quads per quote; the full Web Annotation form (target, text quote and position
+selectors, oa:hasBody) is added at export time (`conflictkg.export.rdf`), where linked-data
+platforms read it, instead of costing 13 quads per quote in the store. Facts say their
+report with ckg:inReport, a sub-property of prov:wasDerivedFrom.
 
 Quads are built with pyoxigraph terms: it is the store's own representation and
 several times faster than rdflib's for large builds.
@@ -112,27 +115,16 @@ class GraphBuilder:
         """The report's country, else (corpus reports carry none) the event's."""
         return self.report.meta.country or self._event_country
 
-    def evidence(self, span: Span, body: ox.NamedNode) -> ox.NamedNode:
+    def evidence(self, span: Span) -> ox.NamedNode:
         iri = iris.evidence(self.report.id, span.start, span.end)
         node = N(iri)
         if iri not in self._evidence_done:
             self._evidence_done.add(iri)
-            target, quote, pos = N(iri + "#target"), N(iri + "#quote"), N(iri + "#position")
             self.add(node, RDF.type, CKG.Evidence)
             self.add(node, CKG.inReport, self.report_node)
-            self.add(node, OA.hasTarget, target)
-            if span.sentence is not None:
-                self.add(node, CKG.sentenceIndex, _int(span.sentence))
-            self.add(target, RDF.type, OA.SpecificResource)
-            self.add(target, OA.hasSource, self.report_node)
-            self.add(target, OA.hasSelector, quote)
-            self.add(target, OA.hasSelector, pos)
-            self.add(quote, RDF.type, OA.TextQuoteSelector)
-            self.add(quote, OA.exact, _lit(span.quote))
-            self.add(pos, RDF.type, OA.TextPositionSelector)
-            self.add(pos, OA.start, _int(span.start))
-            self.add(pos, OA.end, _int(span.end))
-        self.add(node, OA.hasBody, body)
+            self.add(node, CKG.quote, _lit(span.quote))
+            self.add(node, CKG.startOffset, _int(span.start))
+            self.add(node, CKG.endOffset, _int(span.end))
         return node
 
     def spans_for(self, quotes: list[str], spans: list[Span]) -> list[Span]:
@@ -260,8 +252,8 @@ class GraphBuilder:
             self.add(e, CKG.mainType, CKG[ev.types[0]])
         self.add(e, RDFS.label, _lit(event_label(ev), "en"))
         self.add(e, CKG.inReport, self.report_node)
-        self.add(e, PROV.wasDerivedFrom, self.report_node)
-        self.add(e, CKG.aggregate, _bool(ev.aggregate))
+        if ev.aggregate:  # written only when true: absent means one incident
+            self.add(e, CKG.aggregate, _bool(True))
         for key in ev.perpetrators:
             self.add(e, CKG.perpetrator, self.actor(key))
         for key in ev.partners:
@@ -296,25 +288,21 @@ class GraphBuilder:
         if ev.notes:
             self.add(e, CKG.notes, _lit(ev.notes))
         spans = self.spans_for(ev.quotes, ev.evidence)
-        ev_nodes = [self.evidence(s, e) for s in spans]
+        ev_nodes = [self.evidence(s) for s in spans]
         for node in ev_nodes:
             self.add(e, CKG.evidence, node)
         # one qualified attribution per (event, report): who, how, said by whom
         a = N(iris.attribution(e.value, self.report.id))
         self.add(e, CKG.attribution, a)
         self.add(a, RDF.type, CKG.Attribution)
-        self.add(a, CKG.attributionOf, e)
         self.add(a, CKG.attributionMode, CKG[ev.attribution or "asserted"])
         self.add(a, CKG.inReport, self.report_node)
-        self.add(a, PROV.wasDerivedFrom, self.report_node)
         for key in ev.perpetrators:
             self.add(a, CKG.attributedTo, self.actor(key))
         for key in ev.attributed_by:
-            self.add(a, CKG.attributedBy, self.actor(key))
-            self.add(a, PROV.wasAttributedTo, self.actor(key))  # the body making the claim
+            self.add(a, CKG.attributedBy, self.actor(key))  # the body making the claim
         for node in ev_nodes:
             self.add(a, CKG.evidence, node)
-            self.add(node, OA.hasBody, a)
         return e
 
     def add_relation(self, rel: Relation) -> ox.NamedNode:
@@ -326,13 +314,12 @@ class GraphBuilder:
         self.add(r, CKG.relationProperty, p)
         self.add(r, CKG.relationObject, o)
         self.add(r, CKG.inReport, self.report_node)
-        self.add(r, PROV.wasDerivedFrom, self.report_node)
         self.add(r, CKG.attributionMode, CKG[rel.attribution or "asserted"])
         year = self.report.meta.covers
         self.add(r, CKG.validFrom, _date(rel.valid_from or f"{year}-01-01"))
         self.add(r, CKG.validUntil, _date(rel.valid_until or f"{year}-12-31"))
         for span in self.spans_for([rel.quote] if rel.quote else [], rel.evidence):
-            self.add(r, CKG.evidence, self.evidence(span, r))
+            self.add(r, CKG.evidence, self.evidence(span))
         return r
 
 
