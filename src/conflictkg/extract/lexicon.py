@@ -118,6 +118,15 @@ class Lexicon:
                 "dead",
                 "disobedience",
                 "recommend",
+                "call",
+                "demand",
+                "urg",
+                "appeal",
+                "advocat",
+                "not",
+                "never",
+                "no one",
+                "nobody",
                 "displaced",
             )
         )
