@@ -10,18 +10,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from test_shapes import CASES, GRAPH, _parse, _split
 from test_validate import broken_store  # noqa: F401  (the seeds with faults, a fixture)
 
 from conflictkg import sparql_shacl
+from conflictkg.cli import main
 from conflictkg.errors import BadInput
-from conflictkg.validate import (
-    Result,
-    ValidationReport,
-    run_checks,
-    shapes_ntriples,
-    validate_whole,
-)
+from conflictkg.validate import Result, ValidationReport, validate_store, validate_whole
 
 ENGINE_CASES = Path(__file__).parent / "engine_cases"
 SHAPES_GRAPH = ox.NamedNode("urn:shapes")
@@ -38,8 +34,7 @@ def _full(results: list[Result]) -> set[tuple]:
 
 
 def _sparql(store: ox.Store, shapes: Path | None = None) -> ValidationReport:
-    nt = shapes_ntriples(str(shapes) if shapes else None)
-    return ValidationReport(sparql_shacl.validate(store, nt) + run_checks(store))
+    return validate_store(store, shapes=shapes, engine="sparql")
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("[!_]*.ttl")))
@@ -91,3 +86,36 @@ def test_unsupported_shapes_are_named(tmp_path: Path) -> None:
     store = ox.Store()
     with pytest.raises((sparql_shacl.UnsupportedShapes, BadInput), match="urn:ex:S"):
         _sparql(store, shapes)
+
+
+@pytest.fixture(scope="module")
+def broken_disk(broken_store, disk_store, tmp_path_factory) -> Path:  # noqa: F811
+    return disk_store(broken_store.quads_for_pattern(None, None, None, None),
+                      tmp_path_factory.mktemp("engines") / "store")
+
+
+def test_parallel_workers_on_disk_store(broken_store, broken_disk) -> None:  # noqa: F811
+    """Two worker processes, each opening the on-disk store read-only, find what one
+    process finds on the in-memory copy."""
+    from conflictkg.store import open_store
+
+    store = open_store(broken_disk, read_only=True)
+    two = validate_store(store, workers=2, store_path=broken_disk, engine="sparql")
+    one = validate_store(broken_store, workers=1, engine="sparql")
+    assert two.results and _full(two.results) == _full(one.results)
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_validate_cli_engine(broken_disk, engine: str) -> None:
+    result = CliRunner().invoke(main, ["validate", "--store", str(broken_disk),
+                                       "--engine", engine, "--workers", "2"])
+    assert result.exit_code == 1, result.output
+    assert "Violation shp:Event-perpetrator" in result.output
+    assert "Violation shp:check-relation-qualified" in result.output
+
+
+def test_validate_cli_unknown_engine(broken_disk) -> None:
+    result = CliRunner().invoke(main, ["validate", "--store", str(broken_disk),
+                                       "--engine", "rudof"])
+    assert result.exit_code == 2, result.output
+    assert "rudof" in result.output

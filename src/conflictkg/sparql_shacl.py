@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -504,21 +505,55 @@ def compiled_queries(store: ox.Store, shapes_nt: bytes) -> list[Query]:
     return list(Compiler(shapes_nt, Reference.of(store)).queries())
 
 
-def validate(store: ox.Store, shapes_nt: bytes, progress: bool = False) -> list:
+_WORKER: dict[str, ox.Store] = {}
+
+
+def _open_store(path: str) -> None:
+    _WORKER["store"] = ox.Store.read_only(path)
+
+
+def _solutions(q: Query, store: ox.Store | None = None) -> list[tuple[str, str]]:
+    """(focus, value) of each violation `q` finds (in a worker: in the worker's store)."""
+    store = store if store is not None else _WORKER["store"]
+    return [(str(sol["focus"]), str(sol[q.value_var]) if q.value_var else "")
+            for sol in store.query(q.sparql)]
+
+
+def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, workers: int = 1,
+             store_path: Path | None = None) -> list:
     """The shapes' results (`conflictkg.validate.Result`s) for `store`, without the
-    cross-node checks. Raises UnsupportedShapes."""
+    cross-node checks. Raises UnsupportedShapes.
+
+    With `workers` > 1 and the directory of an on-disk store, the queries run in that
+    many processes, each opening the store read-only (a query holds the GIL while it
+    runs, so threads would not help)."""
+    import os
     import sys
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from tqdm import tqdm
 
     from conflictkg.validate import Result, Severity
 
+    queries = compiled_queries(store, shapes_nt)
+    bar = tqdm(total=len(queries), desc="validate", unit="constraint", disable=not progress,
+               file=sys.stderr)
     out = []
-    for q in tqdm(compiled_queries(store, shapes_nt), desc="validate", unit="constraint",
-                  disable=not progress, file=sys.stderr):
+
+    def collect(q: Query, rows: list[tuple[str, str]]) -> None:
         sev = Severity(q.severity.rsplit("#", 1)[-1])
-        for sol in store.query(q.sparql):
-            out.append(Result(shape=q.shape, focus=str(sol["focus"]), path=q.path,
-                              value=str(sol[q.value_var]) if q.value_var else "", severity=sev,
-                              message=q.message, component=q.component))
+        out.extend(Result(shape=q.shape, focus=focus, path=q.path, value=value, severity=sev,
+                          message=q.message, component=q.component) for focus, value in rows)
+        bar.update()
+
+    n = min(workers, os.cpu_count() or 1)
+    if n <= 1 or store_path is None:
+        for q in queries:
+            collect(q, _solutions(q, store))
+    else:
+        with ProcessPoolExecutor(n, initializer=_open_store, initargs=(str(store_path),)) as pool:
+            futures = {pool.submit(_solutions, q): q for q in queries}
+            for fut in as_completed(futures):
+                collect(futures[fut], fut.result())
+    bar.close()
     return out

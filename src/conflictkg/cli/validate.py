@@ -23,7 +23,10 @@ from conflictkg.cli._common import output_option, store_option
               help="Events per batch.")
 @click.option("--shapes", type=click.Path(path_type=Path, exists=True, file_okay=False),
               default=None, help="Folder of SHACL shapes (default: shapes/).")
-def validate_cmd(file, store, fmt, output, workers, batch_size, shapes):
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
+              show_default=True, help="sparql: the shapes compiled to SPARQL the store runs "
+                                      "(fast); pyshacl: the reference engine, in batches.")
+def validate_cmd(file, store, fmt, output, workers, batch_size, shapes, engine):
     """Validate FILE (.ttl, .trig, .nt, .nq, .jsonld) or, without FILE, the store
     (default build/store) against the SHACL shapes and the cross-node checks.
 
@@ -35,7 +38,8 @@ def validate_cmd(file, store, fmt, output, workers, batch_size, shapes):
 
     target = load_file(file) if file else open_store(store, read_only=True)
     report = validate_store(target, batch_size=batch_size, workers=workers,
-                            progress=sys.stderr.isatty(), shapes=shapes)
+                            progress=sys.stderr.isatty(), shapes=shapes, engine=engine,
+                            store_path=None if file else store)
     data = report.turtle() if fmt == "turtle" else report.text().encode("utf-8")
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
