@@ -29,8 +29,17 @@ should know (also in docs/model.md):
   `fatalities_qualifier`, `attribution` (when not asserted),
   `actor1_wikidata` / `actor2_wikidata` / `location_wikidata` (Wikidata QIDs of the
   registry and gazetteer; the import matches actors by them first).
-- `region` (ACLED's world region) and `source_scale` are left empty; `timestamp` is
-  0 so the file is reproducible. Aggregate statements (`ckg:aggregate true`) are not
+- `region`: ACLED's world region of the event's country (`data/acled_regions.tsv`:
+  ACLED's grouping, e.g. Mali "Western Africa", Sudan "Northern Africa", Turkey "Middle
+  East"); empty when the country is unknown.
+- `source_scale`: ACLED's scale (Local ... International) of the reports that state the
+  event, by publisher (`data/acled_source_scale.tsv`). Human Rights Watch's World Report and
+  the State Department's Country Reports are written outside the countries they cover, for
+  every country: "International" (not "National", which ACLED keeps for sources based in
+  the event's country). Several scales are joined narrowest first, as ACLED writes them
+  ("National-International"); a publisher the table does not know, and an event that comes
+  only from a dataset (UCDP, ACLED rows), leave it empty rather than guessed.
+- `timestamp` is 0 so the file is reproducible. Aggregate statements (`ckg:aggregate true`) are not
   events in ACLED's sense and are left out.
 """
 
@@ -40,7 +49,10 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import IO, Any
 
 from conflictkg.export import Exporter, register
@@ -52,6 +64,50 @@ CIVILIAN_INTER = 7
 PLACE_KINDS = ("Country", "Region", "Circle", "Commune", "Locality", "NaturalFeature")
 # Victim categories that are not civilians (ACLED: "civilians are unarmed...").
 ARMED_VICTIMS = frozenset({"soldiers", "peacekeepers", "fighters"})
+DATA = Path(__file__).parent / "data"
+# ACLED's region names (codebook; the API's `region` values).
+ACLED_REGIONS = ("Western Africa", "Middle Africa", "Eastern Africa", "Southern Africa",
+                 "Northern Africa", "South Asia", "Southeast Asia", "Middle East", "Europe",
+                 "Caucasus and Central Asia", "Central America", "South America", "Caribbean",
+                 "East Asia", "North America", "Oceania", "Antarctica")
+# ACLED's source scales, narrowest first: the order of a combined scale ("National-International").
+SOURCE_SCALES = ("Local partner", "Other", "New media", "Local", "Subnational", "National",
+                 "Regional", "International")
+
+
+def _table(name: str) -> list[list[str]]:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        return [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+
+
+@cache
+def acled_regions() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> ACLED region name."""
+    table = {row[0]: row[1] for row in _table("acled_regions.tsv")}
+    unknown = set(table.values()) - set(ACLED_REGIONS)
+    if unknown:
+        raise ValueError(f"{DATA / 'acled_regions.tsv'}: not ACLED regions: {sorted(unknown)}")
+    return table
+
+
+@cache
+def _publisher_scales() -> tuple[tuple[str, str], ...]:
+    rows = tuple((row[0], row[1]) for row in _table("acled_source_scale.tsv"))
+    unknown = {scale for _, scale in rows} - set(SOURCE_SCALES)
+    if unknown:
+        raise ValueError(f"{DATA / 'acled_source_scale.tsv'}: not ACLED source scales: {sorted(unknown)}")
+    return rows
+
+
+def source_scale(publishers: Iterable[str]) -> str:
+    """ACLED's source scale of reports by these publishers ("" if any is not in the table)."""
+    scales = set()
+    for pub in publishers:
+        scale = next((s for prefix, s in _publisher_scales() if pub.startswith(prefix)), None)
+        if scale is None:
+            return ""
+        scales.add(scale)
+    return "-".join(s for s in SOURCE_SCALES if s in scales)
 
 
 @dataclass(slots=True)
@@ -86,6 +142,7 @@ class _Event:
     notes: list[str] = field(default_factory=list)
     identifier: str = ""
     sources: set[str] = field(default_factory=set)
+    publishers: set[str] = field(default_factory=set)  # of the reports (not datasets) stating it
     countries: set[str] = field(default_factory=set)
     roles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     modes: set[str] = field(default_factory=set)
@@ -193,6 +250,8 @@ def _collect(store: Any) -> tuple[dict[str, _Event], dict[str, _Actor], dict[str
             e.sources.add(r["src"])
         elif r["pub"]:
             e.sources.add(r["pub"])
+        if r["pub"] and not r["dataset"]:
+            e.publishers.add(r["pub"])
         if r["country"]:
             e.countries.add(r["country"])
         if r["notes"] and r["dataset"] and r["notes"] not in e.notes:
@@ -388,7 +447,7 @@ def acled_rows(store: Any, mappings: Mappings | None = None) -> list[dict[str, s
             "interaction": f"{lo}{hi}" if inter1 else "",
             "civilian_targeting": "Civilian targeting" if inter2 == CIVILIAN_INTER else "",
             "iso": numeric,
-            "region": "",
+            "region": acled_regions().get(iso2.upper(), "") if iso2 else "",
             "country": cname,
             "admin1": by_kind["Region"].label if "Region" in by_kind else "",
             "admin2": by_kind["Circle"].label if "Circle" in by_kind else "",
@@ -398,7 +457,7 @@ def acled_rows(store: Any, mappings: Mappings | None = None) -> list[dict[str, s
             "longitude": lon,
             "geo_precision": geo_prec,
             "source": "; ".join(sorted(e.sources)),
-            "source_scale": "",
+            "source_scale": source_scale(sorted(e.publishers)),
             "notes": " ".join(quotes) if quotes else " ".join(e.notes),
             "fatalities": str(fatalities),
             "tags": "; ".join(tags),
