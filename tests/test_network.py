@@ -344,3 +344,17 @@ def test_harm_classification_read_from_the_ontology():
     names = {h.rsplit("#", 1)[-1] for h in rules.harms}
     assert {"killed", "injured", "abducted", "arrested", "tortured", "raped", "displaced"} <= names
     assert not names & {"sentenced", "released"}
+
+
+def test_store_ontology_without_harm_classification_falls_back_to_the_file(gold_store):
+    """A store built before ckg:countsAsHarm: warn, and still leave sentenced/released out."""
+    store = ox.Store()
+    store.extend(gold_store)
+    g = ox.NamedNode(ONTOLOGY_GRAPH)
+    with ontology_file().open("rb") as fh:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, g)
+                     for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)
+                     if t.predicate != CKG.countsAsHarm)
+    with pytest.warns(UserWarning, match="predates"):
+        net = actor_victim_network(store)
+    assert actor("court") not in net or net.out_degree(actor("court")) == 0
