@@ -10,7 +10,8 @@ Each measurement runs in its own subprocess, so its peak memory (`ru_maxrss` fro
 
 Tasks (each a subprocess; every task but the loads loads the data first, untimed):
   ox-disk-load   conflictkg.loader.load_file: parallel bulk load (one thread per core, chunks
-                 of whole graphs) into an on-disk store, kept for ox-disk-queries and export
+                 of whole graphs) into bench/data/SIZE-store (built beside, swapped in whole),
+                 kept for ox-disk-queries, export, and the other engineers' benchmarks
   ox-disk-load-serial  one Store.bulk_load(path) into an on-disk store (then removed)
   ox-load-variants     quads already in Python (what `conflictkg build` has) into an on-disk
                  store: bulk_extend (the old build) / N-Quads buffers on 1 and N threads /
@@ -198,16 +199,16 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
         progress(f"  {key}: {out[key]} s (CPU {out[f'{key}_cpu']} s)")
         t0, c0 = time.perf_counter(), cpu_seconds()
 
-    disk = work / "store"
+    disk = store_dir(nq)
     if name == "ox-disk-load":
         from conflictkg.loader import load_file
+        from conflictkg.store import build_store, open_store
 
-        shutil.rmtree(disk, ignore_errors=True)
-        store = ox.Store(str(disk))
-        stats = load_file(store, nq)
-        store.flush()
+        # built beside and swapped in whole, as `conflictkg build` does
+        stats = build_store(disk, lambda store: load_file(store, nq))
         lap("load")
         out.update(threads=stats.threads, chunks=stats.chunks)
+        store = open_store(disk)
         _describe(store, out)
         del store
         out["store_mb"] = _mb(disk)
@@ -307,6 +308,12 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
     else:
         raise SystemExit(f"unknown task {name}")
     return out
+
+
+def store_dir(nq: Path) -> Path:
+    """Where the on-disk store of `bench/data/SIZE.nq` is kept: `bench/data/SIZE-store`,
+    an ordinary conflictkg store (`conflictkg query --store bench/data/1m-store ...`)."""
+    return nq.with_name(f"{nq.stem}-store")
 
 
 def _mb(path: Path) -> int:
