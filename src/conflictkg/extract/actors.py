@@ -440,9 +440,17 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
         for m in rx.finditer(text):
             d = defs.get(m.group())
             if d is not None:
+                end = m.end()
+                if text.startswith(f" ({d.acronym})", end):
+                    end += len(d.acronym) + 3  # "Name (ACR) reported": one mention, its role after it
                 cands.append(
                     ActorMention(
-                        d.key, d.kind, m.start(), m.end(), m.group(), registry=_in_reg(d.key, registry)
+                        d.key,
+                        d.kind,
+                        m.start(),
+                        end,
+                        text[m.start() : end],
+                        registry=_in_reg(d.key, registry),
                     )
                 )
     return [c for c in cands if c.kind != NOT_ACTOR]
