@@ -441,7 +441,7 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
             d = defs.get(m.group())
             if d is not None:
                 end = m.end()
-                if text.startswith(f" ({d.acronym})", end):
+                if text.startswith(f" ({d.acronym})", end) and not _in_reg(d.key, registry):
                     end += len(d.acronym) + 3  # "Name (ACR) reported": one mention, its role after it
                 cands.append(
                     ActorMention(
