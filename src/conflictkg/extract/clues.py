@@ -316,7 +316,7 @@ def _roles(c: Clues) -> None:
 def _suffers(text: str, end: int, first: Trigger) -> bool:
     """Is the subject ending at `end` the one the act is done to: a passive ("members were
     arrested") or a held state ("members remained in detention") right after it, no "by" agent."""
-    if first.start - end > 40:
+    if first.start - end > 80:
         return False
     state = VICTIM_STATE.search(text, end, first.end + 40)
     if state is not None and state.start() - end < 20:

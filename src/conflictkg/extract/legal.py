@@ -59,6 +59,11 @@ QUICK = (
 )
 
 
+NEXT_ACT = re.compile(
+    r";|\b(?:and|then|before|while)\s+(?:\w+ly\s+)?(?!attempted\b)\w+ed\b(?!\s+(?:by|of|with)\b)"
+)
+
+
 @cache
 def _frames() -> tuple[tuple[str, re.Pattern], ...]:
     out = []
@@ -79,8 +84,10 @@ def legal_spans(text: str) -> list[tuple[int, int]]:
     for frame, rx in _frames():
         for m in rx.finditer(text):
             if frame == "charge":
-                stop = text.find(";", m.end())
-                end = min(stop if stop >= 0 else len(text), m.end() + 100)
+                # the charge runs to the clause's end, or to a next act of the same subject
+                # ("detained them on charges of espionage and tortured them")
+                stop = NEXT_ACT.search(text, m.end(), m.end() + 100)
+                end = stop.start() if stop else min(len(text), m.end() + 100)
                 spans.append((m.end(), end))
             elif frame == "law":
                 spans.append((m.end(), len(text)))
