@@ -1,6 +1,7 @@
 """Reasoning: materialised inferences (SPARQL rules from the ontology's axioms) and the
 HermiT consistency check. Cases are files in tests/data/reason/ (STYLE.md 7):
-`entail_*.trig` (graphs data / expected / absent) and `inconsistent_*.ttl` (offenders
+`entail_*.trig` (graphs data / expected / absent; a `# option: restate_facts` line runs
+materialise with it) and `inconsistent_*.ttl` (offenders
 named in `# offender:` comment lines). HermiT calls are few: each takes seconds."""
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def test_entailment_cases(case: Path):
     for g in ("expected", "absent"):
         store.remove_graph(ox.NamedNode(ID + "graph/" + g))
     assert expected, f"{case.name} has no expected graph"
-    materialise(store)
+    materialise(store, restate_facts="# option: restate_facts" in case.read_text(encoding="utf-8"))
     got = _inferred(store)
     assert not expected - got, f"{case.name}: not inferred: {sorted(expected - got)}"
     assert not absent & got, f"{case.name}: wrongly inferred: {sorted(absent & got)}"

@@ -194,62 +194,142 @@ def ontology_axioms() -> Axioms:
 # ---------------------------------------------------------------------------
 # Materialisation
 # ---------------------------------------------------------------------------
+CKG_ = PREFIXES["ckg"]
+# the two small hierarchies: their standard-vocabulary names (prov:Agent, org:memberOf,
+# geo:sfWithin ...) are materialised by default; those of the per-fact nodes are not
+_HIERARCHY_ROOTS = frozenset({CKG_ + "Actor", CKG_ + "Place"})
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One entailment rule: a SELECT with a bound predicate or class, so Oxigraph answers it
-    from an index, returning only what no graph states yet. A row (?a ?b) gives the triple
-    `a predicate b`; a row (?a) gives `a rdf:type cls`."""
+    """Entailment rules with one conclusion, run as one SPARQL update inside Oxigraph.
+
+    `where` (a group: `{ ... } UNION { ... }`) binds ?a (and ?b for a property) to what
+    the rule concludes from. The update inserts `?a predicate ?b` (or `?a rdf:type cls`)
+    into the inferred graph, once, unless some graph already states it. `reads`: the
+    predicates and classes `where` reads (a class as itself). A `generative` rule (inverse,
+    symmetric) makes links whose own consequences are drawn in the next round; the others
+    read every sub-property and sub-class of what they conclude, so their conclusions are
+    final and never read again. `mirror`: the rule that would only give back this rule's
+    input (the inverse of an inverse; a symmetric rule is its own mirror).
+    """
 
     name: str
-    query: str
+    where: str
     predicate: str
     cls: str | None = None
-    reads: str = ""  # the predicate or class the rule reads: it reruns only when that grew
+    reads: frozenset[str] = frozenset()
+    generative: bool = False
+    mirror: str | None = None
+
+    def update(self, into: tuple[str, ...], source: str | None, skip: tuple[str, ...] = (),
+               hashed: bool = True) -> str:
+        """The SPARQL update: match `where` in the graph `source` (None: the default graph
+        and every named graph but `skip`), drop the conclusions some graph states, insert
+        the others into the graphs `into`. `hashed`: drop them with MINUS (one hash of the
+        stated triples, cheap for many rows) rather than one NOT EXISTS lookup per row."""
+        head = f"?a <{RDF_TYPE}> <{self.cls}>" if self.cls else f"?a <{self.predicate}> ?b"
+        keys = "?a" if self.cls else "?a ?b"
+        w = self.where
+        if source is None:
+            not_skipped = " && ".join(f"?g != <{g}>" for g in skip) or "true"
+            match = f"{{ {w} }} UNION {{ GRAPH ?g {{ {w} }} FILTER({not_skipped}) }}"
+        else:
+            match = f"GRAPH <{source}> {{ {w} }}"
+        stated = "MINUS" if hashed else "FILTER NOT EXISTS"
+        insert = " ".join(f"GRAPH <{g}> {{ {head} }}" for g in into)
+        return (f"INSERT {{ {insert} }} WHERE {{ {{ SELECT DISTINCT {keys} WHERE {{ {match} }} }} "
+                f"{stated} {{ {{ {head} }} UNION {{ GRAPH ?h {{ {head} }} }} }} }}")
 
 
-def _rules(ax: Axioms) -> list[Rule]:
+def _in_hierarchies(ax: Axioms, term: str, is_class: bool) -> bool:
+    """Is `term` about actors or places: a subclass of ckg:Actor or ckg:Place, or a property
+    whose domain (its own or a super-property's) is one?"""
+    def actor_or_place(c: str) -> bool:
+        return c in _HIERARCHY_ROOTS or bool(ax.superclasses.get(c, frozenset()) & _HIERARCHY_ROOTS)
+
+    if is_class:
+        return actor_or_place(term)
+    return any(actor_or_place(d) for q in (term, *ax.superproperties.get(term, ()))
+               for d in ax.domains.get(q, ()))
+
+
+def _below(closure: dict[str, frozenset[str]], term: str) -> set[str]:
+    """`term` and everything under it (sub-properties or sub-classes)."""
+    return {term} | {t for t, sups in closure.items() if term in sups}
+
+
+def _rules(ax: Axioms, restate_facts: bool = False) -> list[Rule]:
+    """The rules, compiled so that one pass over the data draws every consequence of it:
+    each conclusion reads all the sub-properties, sub-classes, domains and ranges that
+    lead to it (the closures are precomputed in Axioms). Only what the generative rules
+    (inverse, symmetric) and the transitive closures add needs another round. Without
+    `restate_facts`, a term outside the ckg namespace (prov, sem, schema, oa, geo, org ...)
+    is concluded only from actor and place terms (see `materialise`)."""
+    def wanted(src: str, sup: str, is_class: bool) -> bool:
+        return restate_facts or sup.startswith(CKG_) or _in_hierarchies(ax, src, is_class)
+
     rules: list[Rule] = []
-    for p, qs in sorted(ax.superproperties.items()):
-        for q in sorted(qs):
-            rules.append(Rule(f"subPropertyOf {p} {q}", f"SELECT ?a ?b WHERE {{ ?a <{p}> ?b "
-                              f"FILTER NOT EXISTS {{ ?a <{q}> ?b }} }}", q, reads=p))
     inverse_pairs = {pair for a, b in ax.inverses for pair in ((a, b), (b, a))}
     for p, q in sorted(inverse_pairs):
-        rules.append(Rule(f"inverseOf {p} {q}", f"SELECT ?a ?b WHERE {{ ?b <{p}> ?a FILTER(!isLiteral(?a)) "
-                          f"FILTER NOT EXISTS {{ ?a <{q}> ?b }} }}", q, reads=p))
+        ps = _below(ax.superproperties, p)
+        rules.append(Rule(f"inverseOf {curie(p)} {curie(q)}",
+                          _union("?b <{}> ?a FILTER(!isLiteral(?a))", ps), q, reads=frozenset(ps),
+                          generative=True, mirror=f"inverseOf {curie(q)} {curie(p)}"))
     for p in sorted(ax.symmetric):
-        rules.append(Rule(f"SymmetricProperty {p}", f"SELECT ?a ?b WHERE {{ ?b <{p}> ?a "
-                          f"FILTER(!isLiteral(?a)) FILTER NOT EXISTS {{ ?a <{p}> ?b }} }}", p, reads=p))
-    for p, cs in sorted(ax.domains.items()):
-        for c in sorted(cs):
-            rules.append(Rule(f"domain {p} {c}", f"SELECT DISTINCT ?a WHERE {{ ?a <{p}> ?o "
-                              f"FILTER NOT EXISTS {{ ?a a <{c}> }} }}", RDF_TYPE, c, reads=p))
-    for p, cs in sorted(ax.ranges.items()):
-        for c in sorted(cs):
-            rules.append(Rule(f"range {p} {c}", f"SELECT DISTINCT ?a WHERE {{ ?s <{p}> ?a "
-                              f"FILTER(isIRI(?a) || isBlank(?a)) FILTER NOT EXISTS {{ ?a a <{c}> }} }}",
-                              RDF_TYPE, c, reads=p))
-    for c, sups in sorted(ax.superclasses.items()):
-        for sup in sorted(sups):
-            rules.append(Rule(f"subClassOf {c} {sup}", f"SELECT ?a WHERE {{ ?a a <{c}> "
-                              f"FILTER NOT EXISTS {{ ?a a <{sup}> }} }}", RDF_TYPE, sup, reads=c))
+        ps = _below(ax.superproperties, p)
+        name = f"SymmetricProperty {curie(p)}"
+        rules.append(Rule(name, _union("?b <{}> ?a FILTER(!isLiteral(?a))", ps), p,
+                          reads=frozenset(ps), generative=True, mirror=name))
+    subs: dict[str, set[str]] = defaultdict(set)
+    for p, qs in ax.superproperties.items():
+        for q in qs:
+            if wanted(p, q, False):
+                subs[q].add(p)
+    for q, ps in sorted(subs.items()):
+        rules.append(Rule(f"subPropertyOf {curie(q)}", _union("?a <{}> ?b", ps), q,
+                          reads=frozenset(ps)))
+    # a class: from its sub-classes, and from the domains and ranges at or under it, read on
+    # every sub-property of the property that has them
+    classes = set(ax.superclasses) | {c for cs in ax.superclasses.values() for c in cs} | {
+        c for cs in (*ax.domains.values(), *ax.ranges.values()) for c in cs}
+    for d in sorted(classes):
+        pats: set[str] = set()
+        reads: set[str] = set()
+        for c in _below(ax.superclasses, d) - {d}:
+            if wanted(c, d, True):
+                pats.add(f"{{ ?a <{RDF_TYPE}> <{c}> }}")
+                reads.add(c)
+        for axiom, pattern in ((ax.domains, "{{ ?a <{}> ?o }}"),
+                               (ax.ranges, "{{ ?s <{}> ?a FILTER(isIRI(?a) || isBlank(?a)) }}")):
+            for p, cs in axiom.items():
+                if any(c == d or (d in ax.superclasses.get(c, ()) and wanted(c, d, True)) for c in cs):
+                    for sub in _below(ax.superproperties, p):
+                        pats.add(pattern.format(sub))
+                        reads.add(sub)
+        if pats:
+            rules.append(Rule(f"type {curie(d)}", " UNION ".join(sorted(pats)), RDF_TYPE, d,
+                              frozenset(reads)))
     return rules
 
 
-def _apply(store: ox.Store, rule: Rule, graph: ox.NamedNode) -> int:
-    p = _N(rule.predicate)
-    rows = store.query(rule.query, use_default_graph_as_union=True)
-    if rule.cls is not None:
-        c = _N(rule.cls)
-        quads = [ox.Quad(r[0], p, c, graph) for r in rows]
-    else:
-        quads = [ox.Quad(r[0], p, r[1], graph) for r in rows if not isinstance(r[0], ox.Literal)]
-    if quads:
-        store.extend(quads)
-    return len(quads)
+def _union(pattern: str, terms: Iterable[str]) -> str:
+    return " UNION ".join("{ " + pattern.format(t) + " }" for t in sorted(terms))
 
 
-def _transitive(store: ox.Store, p: str, graph: ox.NamedNode) -> int:
+def _keys(store: ox.Store, graph: str) -> set[str]:
+    """The predicates (and, for rdf:type, the classes) a graph has triples of."""
+    q = (f"SELECT DISTINCT ?k WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+         f"BIND(IF(?p = <{RDF_TYPE}>, ?o, ?p) AS ?k) }}")
+    return {r[0].value for r in store.query(q) if r[0] is not None}
+
+
+def _count(store: ox.Store, graph: str) -> int:
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return int(next(iter(store.query(q)))[0].value)
+
+
+def _transitive(store: ox.Store, p: str, into: tuple[ox.NamedNode, ...]) -> int:
     """Close one transitive property in Python: its edges are few (memberships, partOf)."""
     pred = _N(p)
     succ: dict[ox.Term, set[ox.Term]] = defaultdict(set)
@@ -266,19 +346,41 @@ def _transitive(store: ox.Store, p: str, graph: ox.NamedNode) -> int:
                 continue
             seen.add(cur)
             todo.extend(succ.get(cur, ()))
-        new.extend(ox.Quad(start, pred, o, graph) for o in seen - succ[start])
+        new.extend(ox.Quad(start, pred, o, g) for o in seen - succ[start] for g in into)
     if new:
         store.extend(new)
-    return len(new)
+    return len(new) // len(into)
+
+
+_SMALL_DELTA = 2_000  # fewer rows than this: look each conclusion up rather than hash them all
 
 
 def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20,
-                graph: str = iris.INFERRED_GRAPH) -> int:
+                graph: str = iris.INFERRED_GRAPH, *, restate_facts: bool = False,
+                timings: dict[str, float] | None = None) -> int:
     """Write the entailed triples into the inferred graph; return how many it holds.
 
-    Deterministic and idempotent: the graph is cleared, then every rule runs over the union
-    of the store's graphs (the inferred one included) until a round adds nothing. Only
-    triples stated in no graph are written.
+    Deterministic and idempotent: the graph is cleared, then the rules run over the
+    store's graphs until a round adds nothing. Only triples stated in no graph are written.
+
+    Linear in the data: each rule is one SPARQL update run inside Oxigraph (no row crosses
+    into Python), compiled to read every sub-property, sub-class, domain and range that
+    leads to its conclusion, so the first round draws every consequence of the stated
+    triples in one pass. Later rounds read only what the inverse, symmetric and transitive
+    rules added (each into its own scratch graph, so an inverse is not inverted back).
+    The transitive closures (memberships, partOf: the small actor and place hierarchies)
+    are computed in Python.
+
+    What is concluded: everything in the ckg vocabulary (inverse, symmetric and transitive
+    links, super-properties, super-classes, the classes domains and ranges imply), and the
+    standard vocabularies' names of actors and places (prov:Agent, sem:Actor,
+    org:Organization, org:memberOf, geo:sfWithin, schema:containedInPlace, geo:Feature ...).
+    The standard vocabularies' restatement of every event, evidence, attribution and report
+    (prov:wasDerivedFrom, sem:hasBeginTimeStamp, schema:startDate, sem:hasActor, sem:Event,
+    prov:Entity, oa:Annotation ...) adds ~20 triples per event that say nothing a query
+    cannot read from the ckg term they restate (no axiom of the ontology starts from a
+    term outside ckg): only with `restate_facts=True`.
+    `timings`, when given, receives the CPU seconds of each rule (bench/bench_reason.py).
     """
     ax = axioms or ontology_axioms()
     inferred = _N(graph)
@@ -286,20 +388,59 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
         store.clear_graph(inferred)
     else:
         store.add_graph(inferred)
-    rules = _rules(ax)
-    grew: set[str] | None = None  # None: the first round runs every rule
-    for _ in range(max_rounds):
-        added: set[str] = set()
-        for rule in rules:  # semi-naive by predicate: rerun a rule only when its input grew
-            if (grew is None or rule.reads in grew) and _apply(store, rule, inferred):
-                added.add(rule.cls or rule.predicate)
+    rules = _rules(ax, restate_facts)
+    scratch = f"{graph}/delta"
+
+    def timed(name: str, fn, *args) -> None:
+        t = time.process_time()
+        fn(*args)
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.process_time() - t
+
+    def closures(n: int, sources: list[tuple[str, str, tuple[set[str], int]]]) -> None:
         for p in sorted(ax.transitive):
-            if (grew is None or p in grew) and _transitive(store, p, inferred):
-                added.add(p)
-        if not added:
-            break
-        grew = added
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
+            below = _below(ax.superproperties, p)
+            if n == 0 or any(keys & below and producer != f"transitive {p}"
+                             for _, producer, (keys, _size) in sources):
+                delta = f"{scratch}/{n}/transitive-{len(made)}"
+                store.add_graph(_N(delta))
+                made.append((delta, f"transitive {p}"))
+                timed(f"transitive {curie(p)}", _transitive, store, p, (inferred, _N(delta)))
+
+    made: list[tuple[str, str]] = []  # (scratch graph, producer) of this round
+    try:
+        sources: list[tuple[str, str, tuple[set[str], int]]] = []  # (graph, producer, (keys, size))
+        for n in range(max_rounds):
+            made = []
+            for i, rule in enumerate(rules):
+                delta = f"{scratch}/{n}/{i}"
+                into = (graph, delta) if rule.generative else (graph,)
+                if rule.generative:
+                    store.add_graph(_N(delta))
+                    made.append((delta, rule.name))
+                if n == 0:  # every stated triple, once
+                    timed(rule.name, store.update, rule.update(into, None, (graph, *(d for d, _ in made))))
+                    continue
+                for src, producer, (keys, size) in sources:
+                    if rule.reads & keys and producer != rule.mirror:
+                        timed(rule.name, store.update, rule.update(into, src, hashed=size > _SMALL_DELTA))
+            closures(n, sources)
+            for src, _, _ in sources:
+                store.remove_graph(_N(src))
+            sources = []
+            for delta, producer in made:
+                size = _count(store, delta)
+                if size:
+                    sources.append((delta, producer, (_keys(store, delta), size)))
+                else:
+                    store.remove_graph(_N(delta))
+            if not sources:
+                break
+    finally:
+        for g in list(store.named_graphs()):
+            if g.value.startswith(scratch + "/"):
+                store.remove_graph(g)
+    return _count(store, graph)
 
 
 # ---------------------------------------------------------------------------
