@@ -247,6 +247,29 @@ class Compiler:
         return (f"{self.path(param, f, w, var)} "
                 f"FILTER(!COALESCE({v} {op} {w}, false))")
 
+    def or_set(self, target: Node, comp: str, param: Node) -> tuple[str, str] | None:
+        """A node-level sh:or whose members are property shapes with set forms: the focus
+        nodes that violate every member (the intersection of the members' violators, a
+        hash join), instead of two EXISTS per focus node. None when a member does not fit."""
+        if comp != SH + "or":
+            return None
+        members = []
+        for m in self.shapes.rdf_list(param):
+            if self.shapes.one(m, "path") is None or self.shapes.values(m, "property"):
+                return None
+            parts = []
+            for c, p in self.constraints(m):
+                q = self.set_query(target, m, c, p)
+                if q is None:
+                    return None
+                parts.append(f"{{ {q[0]} }}")
+            if not parts:
+                return None
+            members.append(f"{{ SELECT DISTINCT ?focus {{ {' UNION '.join(parts)} }} }}")
+        if not members:
+            return None
+        return f"SELECT DISTINCT ?focus {{ {' '.join(members)} }}", "focus"
+
     def pair_set(self, comp: str, param: Node, path: Node, f: str, v: str, var: _Vars
                  ) -> str | None:
         """lessThan(OrEquals) as a join of two path scans in subqueries (Oxigraph then
@@ -374,7 +397,7 @@ class Compiler:
         component has no set form (then the per-node form is used)."""
         path = self.shapes.one(shape, "path")
         if path is None:
-            return None
+            return self.or_set(target, comp, param)
         name = comp.removeprefix(SH)
         var = _Vars()
         f, v = "?focus", "?value"
