@@ -119,3 +119,11 @@ def test_validate_cli_unknown_engine(broken_disk) -> None:
                                        "--engine", "rudof"])
     assert result.exit_code == 2, result.output
     assert "rudof" in result.output
+
+
+def test_many_violators_join_in_one_query(broken_store, monkeypatch) -> None:  # noqa: F811
+    """Past `_MAX_JOINED` violators the join runs as one query, with the same results."""
+    listed = validate_store(broken_store, engine="sparql")
+    monkeypatch.setattr(sparql_shacl, "_MAX_JOINED", 0)
+    joined = validate_store(broken_store, engine="sparql")
+    assert listed.results and _full(joined.results) == _full(listed.results)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -247,7 +247,7 @@ class Compiler:
         return (f"{self.path(param, f, w, var)} "
                 f"FILTER(!COALESCE({v} {op} {w}, false))")
 
-    def or_set(self, target: Node, comp: str, param: Node) -> tuple[str, str] | None:
+    def or_set(self, target: Node, comp: str, param: Node) -> Query | None:
         """A node-level sh:or whose members are property shapes with set forms: the focus
         nodes that violate every member (the intersection of the members' violators, a
         hash join), instead of two EXISTS per focus node. None when a member does not fit."""
@@ -262,13 +262,13 @@ class Compiler:
                 q = self.set_query(target, m, c, p)
                 if q is None:
                     return None
-                parts.append(f"{{ {q[0]} }}")
+                parts.append(f"{{ {q.sparql} }}")
             if not parts:
                 return None
             members.append(f"{{ SELECT DISTINCT ?focus {{ {' UNION '.join(parts)} }} }}")
         if not members:
             return None
-        return f"SELECT DISTINCT ?focus {{ {' '.join(members)} }}", "focus"
+        return Query(sparql=f"SELECT DISTINCT ?focus {{ {' '.join(members)} }}", value_var="focus")
 
     def pair_set(self, comp: str, param: Node, path: Node, f: str, v: str, var: _Vars
                  ) -> str | None:
@@ -391,10 +391,9 @@ class Compiler:
     # 5-15 us on disk, so the top-level queries scan the path and hash, and look up only
     # the violators (focus_join). Nested shapes (sh:or members...) use the per-node form.
 
-    def set_query(self, target: Node, shape: Node, comp: str, param: Node
-                  ) -> tuple[str, str] | None:
-        """(SPARQL SELECT with ?focus [and ?value], value variable) or None when the
-        component has no set form (then the per-node form is used)."""
+    def set_query(self, target: Node, shape: Node, comp: str, param: Node) -> Query | None:
+        """A query (SELECT ?focus [?value]; only `sparql`, `value_var` and the split parts
+        filled) or None when the component has no set form (then the per-node form)."""
         path = self.shapes.one(shape, "path")
         if path is None:
             return self.or_set(target, comp, param)
@@ -402,45 +401,49 @@ class Compiler:
         var = _Vars()
         f, v = "?focus", "?value"
 
-        def checked(sel: str, violators: str) -> str:
+        def checked(sel: str, violators: str) -> Query:
             """The violators (a subquery, so Oxigraph evaluates it first) that are focus
-            nodes of the target shape."""
-            return (f"SELECT DISTINCT {sel} {{ {{ SELECT {sel} {{ {violators} }} }} "
-                    f"{self.focus_join(target, f, var)} }}")
+            nodes of the target shape. The parts are kept apart too: `run` asks for the
+            violators once for every shape that shares them, and joins only if any."""
+            inner = f"SELECT {sel} {{ {violators} }}"
+            join = self.focus_join(target, f, var)
+            return Query(sparql=f"SELECT DISTINCT {sel} {{ {{ {inner} }} {join} }}",
+                         value_var="value" if v in sel else "", violators=inner,
+                         select=sel, join=join)
 
         if name == "maxCount":
             # (HAVING names the aggregate again: Oxigraph 0.5 reads an alias there as unbound)
             inner = (f"{{ SELECT ?focus {{ {self.path(path, f, v, var)} }} GROUP BY ?focus "
                      f"HAVING(COUNT(DISTINCT {v}) > {int(param.value)}) }}")
-            return checked(f, inner), ""
+            return checked(f, inner)
         if name == "minCount":
             n = int(param.value)
             if n == 0:
-                return "SELECT ?focus { FILTER(false) }", ""
+                return Query(sparql="SELECT ?focus { FILTER(false) }")
             focus = self.focus(target, f, var)
             inner = self.path(path, f, v, var)
             if n == 1:  # a hash anti-join: 2x faster than grouping (bench/shacl.md)
-                return f"SELECT ?focus {{ {focus} MINUS {{ {inner} }} }}", ""
-            return (f"SELECT ?focus {{ {{ {focus} BIND(<{_MARK}> AS ?h) }} UNION "
-                    f"{{ {inner} BIND({v} AS ?h) }} }} GROUP BY ?focus "
-                    f"HAVING(MAX(sameTerm(?h, <{_MARK}>)) && COUNT(DISTINCT ?h) <= {n}) ", "")
+                return Query(sparql=f"SELECT ?focus {{ {focus} MINUS {{ {inner} }} }}")
+            return Query(sparql=f"SELECT ?focus {{ {{ {focus} BIND(<{_MARK}> AS ?h) }} UNION "
+                                f"{{ {inner} BIND({v} AS ?h) }} }} GROUP BY ?focus "
+                                f"HAVING(MAX(sameTerm(?h, <{_MARK}>)) && COUNT(DISTINCT ?h) <= {n}) ")
         if name == "class":  # values MINUS the instances: a hash anti-join
             cls = param.value
             members = sorted(self.reference.individuals.get(cls, ()))
             not_member = ("FILTER(!(" + " || ".join(f"sameTerm({v}, <{m}>)" for m in members)
                           + "))") if members else ""
             return checked(f"{f} {v}", f"{self.path(path, f, v, var)} "
-                                       f"MINUS {{ {self._typed(v, cls, var)} }} {not_member}"), "value"
+                                       f"MINUS {{ {self._typed(v, cls, var)} }} {not_member}")
         if name in ("and", "or", "not", "node", "hasValue"):
             return None
         pair = self.pair_set(comp, param, path, f, v, var)
         if pair is not None:
-            return checked(f"{f} {v}", pair), "value"
+            return checked(f"{f} {v}", pair)
         test = self.value_test(comp, param, v, var, shape)
         if test is None:
             raise UnsupportedShapes(f"{self.shapes.name(shape)}: sh:{name} is not "
                                     "supported by the sparql engine; use --engine pyshacl")
-        return checked(f"{f} {v}", f"{self.path(path, f, v, var)} {test}"), "value"
+        return checked(f"{f} {v}", f"{self.path(path, f, v, var)} {test}")
 
 
     def queries(self) -> Iterator[Query]:
@@ -471,7 +474,7 @@ class Compiler:
             component = f"{SH}{name[0].upper()}{name[1:]}ConstraintComponent"
             fast = self.set_query(target, shape, comp, param)
             if fast is not None:
-                yield Query(component=component, value_var=fast[1], sparql=fast[0], **common)
+                yield replace(fast, component=component, **common)
                 continue
             var = _Vars()
             focus = self.focus(target, f, var)
@@ -484,13 +487,20 @@ class Compiler:
 
 @dataclass(frozen=True)
 class Query:
-    shape: str
-    path: str
-    severity: str
-    message: str
-    component: str
-    value_var: str  # '' when the result carries no value (min/maxCount)
-    sparql: str
+    """One constraint as SPARQL, and what its results say."""
+
+    sparql: str  # SELECT ?focus [?value]: one row per violation
+    value_var: str = ""  # '' when the result carries no value (min/maxCount)
+    shape: str = ""
+    path: str = ""
+    severity: str = SH + "Violation"
+    message: str = ""
+    component: str = ""
+    # the same query in two steps (set forms): violators (target-independent), then the
+    # join that keeps the target's focus nodes
+    violators: str = ""
+    select: str = ""
+    join: str = ""
 
 
 @dataclass
@@ -551,11 +561,33 @@ def _open_store(path: str) -> None:
     _WORKER["store"] = ox.Store.read_only(path)
 
 
-def _solutions(q: Query, store: ox.Store | None = None) -> list[tuple[str, str]]:
-    """(focus, value) of each violation `q` finds (in a worker: in the worker's store)."""
-    store = store if store is not None else _WORKER["store"]
+#: above this many violators, the join runs as one query rather than over a VALUES list
+_MAX_JOINED = 5000
+
+
+def _rows(store: ox.Store, q: Query, sparql: str) -> list[tuple[str, str]]:
     return [(str(sol["focus"]), str(sol[q.value_var]) if q.value_var else "")
-            for sol in store.query(q.sparql)]
+            for sol in store.query(sparql)]
+
+
+def _run_group(queries: list[Query], store: ox.Store | None = None) -> list[list[tuple[str, str]]]:
+    """(focus, value) of each violation, for queries that share their violators (the same
+    path and constraint under several target shapes): the violators are asked once, and
+    a graph that has none (the usual case) costs no join at all."""
+    store = store if store is not None else _WORKER["store"]
+    first = queries[0]
+    if not first.violators:
+        return [_rows(store, q, q.sparql) for q in queries]
+    names = first.select.split()
+    candidates = [[sol[n[1:]] for n in names] for sol in store.query(first.violators)]
+    if not candidates:
+        return [[] for _ in queries]
+    if len(candidates) > _MAX_JOINED or any(isinstance(t, ox.BlankNode) for row in candidates
+                                            for t in row):
+        return [_rows(store, q, q.sparql) for q in queries]
+    values = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in candidates)
+    return [_rows(store, q, f"SELECT DISTINCT {q.select} {{ VALUES ({q.select}) {{ {values} }} "
+                            f"{q.join} }}") for q in queries]
 
 
 def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, workers: int = 1,
@@ -574,24 +606,28 @@ def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, worke
 
     from conflictkg.validate import Result, Severity
 
-    queries = compiled_queries(store, shapes_nt)
-    bar = tqdm(total=len(queries), desc="validate", unit="constraint", disable=not progress,
+    groups: dict[str, list[Query]] = {}
+    for i, q in enumerate(compiled_queries(store, shapes_nt)):
+        groups.setdefault(q.violators or f"#{i}", []).append(q)
+    bar = tqdm(total=len(groups), desc="validate", unit="query", disable=not progress,
                file=sys.stderr)
     out = []
 
-    def collect(q: Query, rows: list[tuple[str, str]]) -> None:
-        sev = Severity(q.severity.rsplit("#", 1)[-1])
-        out.extend(Result(shape=q.shape, focus=focus, path=q.path, value=value, severity=sev,
-                          message=q.message, component=q.component) for focus, value in rows)
+    def collect(queries: list[Query], rows: list[list[tuple[str, str]]]) -> None:
+        for q, qrows in zip(queries, rows, strict=True):
+            sev = Severity(q.severity.rsplit("#", 1)[-1])
+            out.extend(Result(shape=q.shape, focus=focus, path=q.path, value=value,
+                              severity=sev, message=q.message, component=q.component)
+                       for focus, value in qrows)
         bar.update()
 
     n = min(workers, os.cpu_count() or 1)
     if n <= 1 or store_path is None:
-        for q in queries:
-            collect(q, _solutions(q, store))
+        for group in groups.values():
+            collect(group, _run_group(group, store))
     else:
         with ProcessPoolExecutor(n, initializer=_open_store, initargs=(str(store_path),)) as pool:
-            futures = {pool.submit(_solutions, q): q for q in queries}
+            futures = {pool.submit(_run_group, g): g for g in groups.values()}
             for fut in as_completed(futures):
                 collect(futures[fut], fut.result())
     bar.close()
