@@ -70,19 +70,6 @@ class UnsupportedShapes(Exception):
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-@dataclass(frozen=True)
-class Row:
-    """One violation as the engine finds it (terms in N-Triples syntax)."""
-
-    shape: str
-    focus: str
-    path: str
-    value: str
-    severity: str  # IRI
-    message: str
-    component: str
-
-
 @dataclass
 class _Shapes:
     """The shapes graph, read into dictionaries (subject -> predicate -> objects)."""
@@ -449,6 +436,8 @@ class Compiler:
     def queries(self) -> Iterator[Query]:
         """One query per (targeted shape or one of its sh:property shapes, constraint)."""
         for target in sorted((s for s in self.shapes.triples if self._targeted(s)), key=str):
+            if self._deactivated(target):
+                continue
             for shape in [target, *self.shapes.values(target, "property")]:
                 yield from self._shape_queries(target, shape)
 
@@ -456,9 +445,12 @@ class Compiler:
         return any(self.shapes.values(s, t) for t in
                    ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"))
 
+    def _deactivated(self, shape: Node) -> bool:
+        return self.shapes.one(shape, "deactivated") == ox.Literal(
+            "true", datatype=ox.NamedNode(XSD + "boolean"))
+
     def _shape_queries(self, target: Node, shape: Node) -> Iterator[Query]:
-        if self.shapes.one(shape, "deactivated") == ox.Literal("true", datatype=ox.NamedNode(
-                XSD + "boolean")):
+        if self._deactivated(shape):
             return
         f = "?focus"
         path = self.shapes.one(shape, "path")
@@ -468,7 +460,7 @@ class Compiler:
             shape=self.shapes.name(shape),
             path=f"<{path.value}>" if isinstance(path, ox.NamedNode) else "",
             severity=sev.value if sev is not None else SH + "Violation",
-            message=str(msgs[0].value) if msgs else "")
+            message=str(msgs[0].value) if msgs else "")  # (shapes/ all have one: test_shapes)
         for comp, param in self.constraints(shape):
             name = comp.removeprefix(SH)
             component = f"{SH}{name[0].upper()}{name[1:]}ConstraintComponent"
