@@ -81,6 +81,7 @@ def test_parallel_file_equals_serial(nq_file, serial, tmp_path) -> None:
     store = ox.Store(str(tmp_path / "store"))
     stats = load_file(store, nq_file, threads=2, chunk_bytes=50_000)
     assert stats.chunks == len(chunks)
+    assert load_file(ox.Store(), nq_file, threads=2).chunks == 2  # small file: a part per thread
     one = ox.Store()
     one.bulk_load(path=str(nq_file), format=ox.RdfFormat.N_QUADS)
     reference = ox.Store()

@@ -205,13 +205,15 @@ def load_file(store: ox.Store, path: Path, threads: int | None = None,
               fmt: ox.RdfFormat | None = None, *, chunk_bytes: int = CHUNK_BYTES,
               lenient: bool = False) -> LoadStats:
     """Bulk-load an RDF file into a fresh `store`: N-Quads / N-Triples in parallel chunks
-    of whole graphs, any other format in one `bulk_load` (it cannot be cut between lines).
+    of whole graphs (at most `chunk_bytes`, and at most a thread's share of the file), any
+    other format in one `bulk_load` (it cannot be cut between lines).
 
     A malformed file raises BadInput naming it and the line."""
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
     fmt = fmt or ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.N_QUADS
+    threads = max(1, threads or default_threads())
     if fmt not in LINE_FORMATS:
         t0 = time.perf_counter()
         try:
@@ -219,6 +221,8 @@ def load_file(store: ox.Store, path: Path, threads: int | None = None,
         except SyntaxError as exc:
             raise BadInput(f"{path}: malformed {fmt.name}: {exc}") from exc
         return LoadStats(1, path.stat().st_size, 1, time.perf_counter() - t0)
+    # a small file still gives every thread a part
+    chunk_bytes = min(chunk_bytes, max(2**20, -(-path.stat().st_size // threads)))
     return load_chunks(store, file_chunks(path, chunk_bytes), threads, lenient=lenient, fmt=fmt)
 
 
