@@ -582,10 +582,17 @@ def _run_group(queries: list[Query], store: ox.Store | None = None) -> list[list
                             f"{q.join} }}") for q in queries]
 
 
+def _run_checks(checks: tuple, store: ox.Store | None = None) -> list:
+    from conflictkg.validate import run_checks
+
+    return run_checks(store if store is not None else _WORKER["store"], checks)
+
+
 def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, workers: int = 1,
-             store_path: Path | None = None) -> list:
-    """The shapes' results (`conflictkg.validate.Result`s) for `store`, without the
-    cross-node checks. Raises UnsupportedShapes.
+             store_path: Path | None = None, checks: tuple = ()) -> list:
+    """The shapes' results (`conflictkg.validate.Result`s) for `store`, and those of the
+    cross-node `checks` (`conflictkg.validate.Check`s, run beside the shapes' queries).
+    Raises UnsupportedShapes.
 
     With `workers` > 1 and the directory of an on-disk store, the queries run in that
     many processes, each opening the store read-only (a query holds the GIL while it
@@ -601,8 +608,8 @@ def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, worke
     groups: dict[str, list[Query]] = {}
     for i, q in enumerate(compiled_queries(store, shapes_nt)):
         groups.setdefault(q.violators or f"#{i}", []).append(q)
-    bar = tqdm(total=len(groups), desc="validate", unit="query", disable=not progress,
-               file=sys.stderr)
+    bar = tqdm(total=len(groups) + len(checks), desc="validate", unit="query",
+               disable=not progress, file=sys.stderr)
     out = []
 
     def collect(queries: list[Query], rows: list[list[tuple[str, str]]]) -> None:
@@ -617,10 +624,18 @@ def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, worke
     if n <= 1 or store_path is None:
         for group in groups.values():
             collect(group, _run_group(group, store))
+        for check in checks:
+            out.extend(_run_checks((check,), store))
+            bar.update()
     else:
         with ProcessPoolExecutor(n, initializer=_open_store, initargs=(str(store_path),)) as pool:
             futures = {pool.submit(_run_group, g): g for g in groups.values()}
-            for fut in as_completed(futures):
-                collect(futures[fut], fut.result())
+            done = {pool.submit(_run_checks, (c,)) for c in checks}
+            for fut in as_completed([*futures, *done]):
+                if fut in futures:
+                    collect(futures[fut], fut.result())
+                else:
+                    out.extend(fut.result())
+                    bar.update()
     bar.close()
     return out
