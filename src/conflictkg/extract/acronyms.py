@@ -31,6 +31,16 @@ LEAD_WORDS = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December|In|On|During|"
     r"Since|After|Before|According|While|When|Although|Both|Former|The|A|An|Its|Their|His|Her"
 )
+# what the text right after "(ACR)" says the named body is: "(MPC) armed group", "(ADF), an
+# Islamist rebel group"; it overrides a head noun that names no armed actor ("Movement")
+DESCRIBED = re.compile(
+    r"(?:\s+|,\s+(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?)"
+    r"(?:(?P<islamist>(?:jihadist|Islamist|Islamic State)[\w\- ]{0,20}?)|"
+    r"(?:armed|rebel|insurgent|separatist|militant)\s+)?"
+    r"(?:armed groups?|rebel groups?|rebel movement|militias?|insurgent groups?|armed movement|rebels|"
+    r"fighters)\b"
+)
+ARMED = frozenset({"StateForce", "ForeignForce", "IslamistArmedGroup", "RebelGroup", "ProGovernmentMilitia"})
 FORCE_TAIL = re.compile(r"\s+(?:Forces?|Services?)$")
 
 
@@ -131,6 +141,10 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
             key, kind = known
         else:
             kind = kind_of_name(full)
+            said = DESCRIBED.match(text, m.end())
+            if said is not None and kind not in ARMED:
+                # "the Patriotic Movement for the Central African Republic (MPC) armed group"
+                kind = "IslamistArmedGroup" if said.group("islamist") else "RebelGroup"
             if kind is None:
                 continue
             key = _key(acr)

@@ -287,13 +287,16 @@ def _roles(c: Clues) -> None:
                 and not re.search(r"\bby\b", c.text[first.end : first.end + 40])
             )
             and any(a.kind in ("StateForce", "ForeignForce", "Peacekeepers") for a in subj)
-            # the subject of a passive or of a held state suffers the act ("IMN members remained
-            # in detention", "ISWAP members were arrested"): a victim, never the perpetrator
-            or subj
-            and _suffers(c.text, subj[-1].end, first)
         ):
             c.targets += _keys(subj)
             subj = []
+        # the subject of a passive or of a held state suffers the act ("IMN members remained in
+        # detention", "ISWAP members were arrested"): a victim, never the perpetrator; the subject
+        # of an earlier verb is not ("the court held a session during which six ... were convicted")
+        suffer = [a for a in subj if _suffers(c.text, a.end, first)]
+        if suffer:
+            c.targets += [k for k in _keys(suffer) if k not in c.targets]
+            subj = [a for a in subj if a not in suffer]
         c.perps = _keys(subj)
         c.close_perps = _keys(
             [a for a in subj if "," not in c.text[a.end : first.start] and first.start - a.end < 60]
