@@ -105,6 +105,23 @@ def test_substitution_and_values_binding_agree(name, case_store):
     assert a, f"{name} with {params} found nothing"
 
 
+# an actor column and its label column (the label read from the actors' own descriptions:
+# an actor the answers name without a label means that read missed it)
+_LABEL_OF = {"label_a": "actor_a", "label_b": "actor_b"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_actor_in_an_answer_has_its_label(name, case_store):
+    result = run_query(case_store, name, sample_params(name))
+    pairs = [(c, _LABEL_OF.get(c, c.removesuffix("_label"))) for c in result.columns
+             if c.endswith("_label") or c in _LABEL_OF]
+    pairs = [(label, actor) for label, actor in pairs if actor in result.columns]
+    for record in result.records():
+        for label, actor in pairs:
+            if isinstance(record[actor], str) and record[actor].startswith(ACTOR):
+                assert record[label], f"{name}: {record[actor]} has no {label}"
+
+
 def test_rdflib_engine_gives_the_same_answers(gold_store):
     """rdflib's engine (the benchmark's reference) answers the library queries the same way."""
     from rdflib import Dataset
