@@ -114,11 +114,18 @@ def _key(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
 
 
-def find_definitions(text: str, country: str | None, registry: Registry | None) -> dict[str, Definition]:
+class Definitions(dict):
+    """Definitions by acronym, by actor key and by full name, with one pattern (`rx`) that
+    finds the acronyms and full names in a sentence (None: the report defines none)."""
+
+    rx: re.Pattern | None = None
+
+
+def find_definitions(text: str, country: str | None, registry: Registry | None) -> Definitions:
     """Every acronym the report defines, keyed by the acronym and by the full name's key."""
     from conflictkg.extract.actors import DOMESTIC_KINDS, _demonym_iso, resolve_phrase  # noqa: F401
 
-    out: dict[str, Definition] = {}
+    out = Definitions()
     if "(" not in text:
         return out
     for m in DEFINITION.finditer(text):
@@ -157,6 +164,7 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
         out.setdefault(key, d)
         out.setdefault(_key(full), d)
         out.setdefault(full, d)
+    out.rx = definitions_rx(tuple(sorted({n for d in out.values() for n in (d.acronym, d.full)})))
     return out
 
 
@@ -166,7 +174,7 @@ def definitions_rx(names: tuple[str, ...]) -> re.Pattern | None:
     if not names:
         return None
     alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w\-])(?:{alts})(?![\w\-])")
+    return re.compile(rf"(?<![\w\-])(?=[A-Z])(?:{alts})(?![\w\-])")
 
 
 def _generic_force(full: str, country: str | None) -> tuple[str, str] | None:

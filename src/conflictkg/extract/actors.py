@@ -418,13 +418,13 @@ def find_actors(
 def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registry: Registry | None) -> list:
     """The report's own definitions decide an acronym's key and kind; a defined acronym or
     full name is a mention wherever it stands ("members of vigilante groups, such as the CJTF")."""
-    from conflictkg.extract.acronyms import NOT_ACTOR, definitions_rx
+    from conflictkg.extract.acronyms import NOT_ACTOR
 
     for c in cands:
         if c.registry:
             continue
         d = defs.get(c.key)
-        if d is None:
+        if d is None and " " in c.text:
             bare = re.sub(
                 r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|"
                 r"insurgents|gunmen|officers|police|agents|guards|forces|warplanes|aircraft|drones)$",
@@ -435,7 +435,7 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
             d = defs.get(re.sub(r"[^A-Z0-9]+", "_", norm(bare).upper()).strip("_"))
         if d is not None:
             c.key, c.kind = d.key, d.kind
-    rx = definitions_rx(tuple(sorted({n for d in defs.values() for n in (d.acronym, d.full)})))
+    rx = getattr(defs, "rx", None)
     if rx is not None:
         for m in rx.finditer(text):
             d = defs.get(m.group())
