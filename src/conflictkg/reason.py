@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -357,7 +358,7 @@ _SMALL_DELTA = 2_000  # fewer rows than this: look each conclusion up rather tha
 
 def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20,
                 graph: str = iris.INFERRED_GRAPH, *, restate_facts: bool = False,
-                timings: dict[str, float] | None = None) -> int:
+                timings: dict[str, float] | None = None, progress: bool = False) -> int:
     """Write the entailed triples into the inferred graph; return how many it holds.
 
     Deterministic and idempotent: the graph is cleared, then the rules run over the
@@ -380,8 +381,11 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
     prov:Entity, oa:Annotation ...) adds ~20 triples per event that say nothing a query
     cannot read from the ckg term they restate (no axiom of the ontology starts from a
     term outside ckg): only with `restate_facts=True`.
-    `timings`, when given, receives the CPU seconds of each rule (bench/bench_reason.py).
+    `timings`, when given, receives the CPU seconds of each rule (bench/bench_reason.py);
+    `progress` shows the rules of the first round (the long one) on stderr.
     """
+    from tqdm import tqdm
+
     ax = axioms or ontology_axioms()
     inferred = _N(graph)
     if store.contains_named_graph(inferred):
@@ -412,7 +416,9 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
         sources: list[tuple[str, str, tuple[set[str], int]]] = []  # (graph, producer, (keys, size))
         for n in range(max_rounds):
             made = []
-            for i, rule in enumerate(rules):
+            bar = tqdm(rules, desc=f"materialise, round {n + 1}", unit="rule", file=sys.stderr,
+                       disable=not progress or n > 0, leave=False)
+            for i, rule in enumerate(bar):
                 delta = f"{scratch}/{n}/{i}"
                 into = (graph, delta) if rule.generative else (graph,)
                 if rule.generative:
