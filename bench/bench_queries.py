@@ -131,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rdflib", action="store_true", help="also time rdflib's in-memory engine")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", nargs="*", help="only these queries")
+    ap.add_argument("--queries", type=Path,
+                    help="time the .rq files of this folder instead of the library (e.g. the "
+                    "library as it was: git archive REV queries | tar -x -C /tmp/old)")
     ap.add_argument("--timeout", type=float, default=0,
                     help="seconds before a query is given up: pyoxigraph wall seconds (each "
                     "query in a forked process), rdflib CPU seconds")
@@ -161,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rdflib loaded in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
     names = args.only or [q.name for q in list_queries()]
+    if args.queries:
+        names = [str(args.queries / f"{n}.rq") for n in names
+                 if (args.queries / f"{n}.rq").is_file()]
     head = "| query | rows | pyoxigraph CPU (s) |"
     if graph is not None:
         head += " rdflib CPU (s) | rdflib / pyoxigraph |"
@@ -168,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|" + ("---:|---:|" if graph is not None else ""))
     for name in names:
         got = _run(OxigraphBackend(store), name, args.repeat, args.timeout)
-        line = f"| {name} | {got[1] if got else ''} | {_secs(got, args.timeout)} |"
+        line = f"| {Path(name).stem} | {got[1] if got else ''} | {_secs(got, args.timeout)} |"
         if graph is not None:
             rgot = _run(RdflibBackend(graph), name, 0, args.timeout)
             ratio = ""
