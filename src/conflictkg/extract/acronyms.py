@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from conflictkg.extract.lexicon import DATA
 from conflictkg.facts import ActorRecord
@@ -119,11 +119,12 @@ class Definitions(dict):
     finds the acronyms and full names in a sentence (None: the report defines none)."""
 
     rx: re.Pattern | None = None
+    quick: tuple[str, ...] = ()
 
 
 def find_definitions(text: str, country: str | None, registry: Registry | None) -> Definitions:
     """Every acronym the report defines, keyed by the acronym and by the full name's key."""
-    from conflictkg.extract.actors import DOMESTIC_KINDS, _demonym_iso, resolve_phrase  # noqa: F401
+    from conflictkg.extract.actors import DOMESTIC_KINDS, _demonym_iso
 
     out = Definitions()
     if "(" not in text:
@@ -137,7 +138,12 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
         full = _full_name(text, m.start(), acr)
         if full is None:
             continue
-        known = resolve_phrase(full, country, registry)
+        if kind_of_name(full) == NOT_ACTOR:
+            d = Definition(acr, full, _key(acr), NOT_ACTOR)
+            out[acr] = d
+            out.setdefault(full, d)
+            continue
+        known = _resolve(full, country, registry)
         if known is not None and registry is not None and known[0] in registry.actors:
             rec = registry.actors[known[0]]
             if rec.country and country and rec.country != country and rec.kind in DOMESTIC_KINDS:
@@ -165,6 +171,8 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
         out.setdefault(_key(full), d)
         out.setdefault(full, d)
     out.rx = definitions_rx(tuple(sorted({n for d in out.values() for n in (d.acronym, d.full)})))
+    # a sentence holds a defined name only if it holds an acronym or a full name's first word
+    out.quick = tuple(sorted({n for d in out.values() for n in (d.acronym, d.full.split()[0])}))
     return out
 
 
@@ -181,9 +189,9 @@ def _generic_force(full: str, country: str | None) -> tuple[str, str] | None:
     """The report country's generic force a full name spells out: "Afghan National Police"
     is the country's police, "National Intelligence Agency" its intelligence service. Generic
     patterns only: the registry's "police" is one country's police."""
-    from conflictkg.extract.actors import _demonym_iso, resolve_phrase
+    from conflictkg.extract.actors import _demonym_iso
 
-    hit = resolve_phrase(full, country, None)
+    hit = _resolve(full, country, None)
     if hit is not None:
         return hit
     rest = full
@@ -195,10 +203,18 @@ def _generic_force(full: str, country: str | None) -> tuple[str, str] | None:
     rest = re.sub(r"^(?:National|Federal|Republican|State|Central)\s+", "", rest)
     for cand in (rest, FORCE_TAIL.sub("", rest)):
         if cand and cand != full:
-            hit = resolve_phrase(cand, country, None)
+            hit = _resolve(cand, country, None)
             if hit is not None:
                 return hit
     return None
+
+
+@lru_cache(maxsize=4096)
+def _resolve(phrase: str, country: str | None, registry: Registry | None) -> tuple[str, str] | None:
+    """`actors.resolve_phrase`, remembered: a report series repeats its definitions every year."""
+    from conflictkg.extract.actors import resolve_phrase
+
+    return resolve_phrase(phrase, country, registry)
 
 
 def _known_alias(acr: str, registry: Registry) -> bool:

@@ -436,7 +436,7 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
         if d is not None:
             c.key, c.kind = d.key, d.kind
     rx = getattr(defs, "rx", None)
-    if rx is not None:
+    if rx is not None and any(q in text for q in getattr(defs, "quick", ())):
         for m in rx.finditer(text):
             d = defs.get(m.group())
             if d is not None:
