@@ -577,12 +577,61 @@ def backend_for(store: Any) -> Backend:
                     "Graph or Dataset, or use run_remote for an endpoint")
 
 
+# -- ORDER BY in Python -----------------------------------------------------------------
+# Oxigraph sorts by comparing terms, and on an on-disk store each comparison of two strings
+# reads both from the store: ORDER BY took 0.7-0.9 of 3-5 CPU-s on the big answers at
+# 100k events (bench/queries.md). A final `ORDER BY` over projected variables is therefore
+# taken off the query and applied to the Python values, in SPARQL's order (unbound first,
+# then blank nodes, IRIs, literals; numbers by value, strings by code point).
+
+_ORDER_BY = re.compile(r"\n\s*ORDER\s+BY\s+((?:(?:ASC|DESC)\s*\(\s*\?\w+\s*\)|\?\w+)"
+                       r"(?:\s+(?:(?:ASC|DESC)\s*\(\s*\?\w+\s*\)|\?\w+))*)\s*$", re.I)
+_ORDER_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*\?(\w+)", re.I)
+
+
+def split_order_by(text: str) -> tuple[str, list[tuple[str, bool]]]:
+    """The query without its final `ORDER BY ?a DESC(?b) ...`, and the keys as (variable,
+    descending); the text unchanged and no keys when the clause is anything else."""
+    m = _ORDER_BY.search(text)
+    if m is None:
+        return text, []
+    keys = [(k[2], (k[1] or "").upper() == "DESC") for k in _ORDER_KEY.finditer(m[1])]
+    return text[:m.start()] + "\n", keys
+
+
+def _rank(v: Value) -> tuple[int, Any]:
+    if v is None:
+        return (0, 0)
+    if isinstance(v, IRI):
+        return (2, str(v))
+    if isinstance(v, str) and v.startswith("_:"):
+        return (1, v)
+    if isinstance(v, bool):
+        return (3, int(v))
+    if isinstance(v, int | float):
+        return (4, v)
+    if isinstance(v, dt.date):
+        return (5, v.isoformat())
+    return (6, str(v))
+
+
+def sort_rows(columns: list[str], rows: list[tuple[Value, ...]],
+              keys: Sequence[tuple[str, bool]]) -> list[tuple[Value, ...]]:
+    """Rows in the order of `keys` (stable: one pass per key, the last key first)."""
+    out = list(rows)
+    for name, descending in reversed(keys):
+        i = columns.index(name)
+        out.sort(key=lambda row, i=i: _rank(row[i]), reverse=descending)
+    return out
+
+
 def execute(backend: Backend, query: NamedQuery,
             params: Mapping[str, Any] | None = None) -> QueryResult:
     """Bind the parameters, run the query, convert the answers to Python values."""
     bindings = bind_params(query, params, backend)
+    text, order = split_order_by(query.text)
     try:
-        columns, rows = backend.select(query.text, bindings)
+        columns, rows = backend.select(text, bindings)
     except SyntaxError as exc:
         raise BadInput(syntax_message(query, str(exc))) from exc
     except (OSError, RuntimeError, ValueError) as exc:
@@ -592,8 +641,13 @@ def execute(backend: Backend, query: NamedQuery,
             raise BadInput(f"{query.path}, line {getattr(exc, 'lineno', '?')}, column "
                            f"{getattr(exc, 'col', '?')}: SPARQL syntax error: {exc}") from exc
         raise
-    return QueryResult(columns, [tuple(ox_value(t) for t in row) for row in rows], query,
-                       {k: str(v) for k, v in bindings.items()})
+    values = [tuple(ox_value(t) for t in row) for row in rows]
+    if order and all(name in columns for name, _ in order):
+        values = sort_rows(columns, values, order)
+    elif order:  # a key the query does not project: let the engine sort
+        columns, rows = backend.select(query.text, bindings)
+        values = [tuple(ox_value(t) for t in row) for row in rows]
+    return QueryResult(columns, values, query, {k: str(v) for k, v in bindings.items()})
 
 
 def run_query(store: Any, name: str | Path, params: Mapping[str, Any] | None = None
