@@ -232,9 +232,12 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
 
         store = ox.Store.read_only(str(disk))
         t0, c0 = time.perf_counter(), cpu_seconds()
+        chosen = os.environ.get("BENCH_EXPORTS", "dump-trig,trig,ttl").split(",")
         for key, write in (("export_dump_trig", lambda fh: store.dump(fh, format=ox.RdfFormat.TRIG)),
                            ("export_trig", lambda fh: formats()["trig"].write(store, fh)),
                            ("export_ttl", lambda fh: formats()["ttl"].write(store, fh))):
+            if key.removeprefix("export_").replace("_", "-") not in chosen:
+                continue
             target = work / f"{key}.out"
             with open(target, "wb") as fh:
                 write(fh)
@@ -662,6 +665,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--query-limit", type=int, default=60,
                     help="CPU seconds per query before giving up")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per task before killing it")
+    ap.add_argument("--exports", default="dump-trig,trig,ttl",
+                    help="the export task's formats: dump-trig (Oxigraph's), trig, ttl (conflictkg's)")
     ap.add_argument("--report", action="store_true", help="only print the table and draw the plots")
     ap.add_argument("--salvage", nargs=3, metavar=("LOG", "SIZE", "TASK"),
                     help="record a stopped task's measurements from its progress log")
@@ -669,6 +674,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    os.environ.setdefault("BENCH_EXPORTS", args.exports)  # read by the export task's subprocess
     if args.task:  # inside the subprocess
         print(json.dumps(task(args.task, args.data, args.work, args.query_limit)))
         return 0
