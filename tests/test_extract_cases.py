@@ -67,3 +67,6 @@ def test_case(path: Path, registry) -> None:
     for s, rel, o in case.get("relations", []):
         key = (*sorted((s, o)),) if rel in SYMMETRIC_RELATIONS else (s, o)
         assert (key[0], rel, key[1]) in got, f"missing relation {s} {rel} {o}; got {sorted(got)}"
+    for s, rel, o in case.get("absent_relations", []):
+        key = (*sorted((s, o)),) if rel in SYMMETRIC_RELATIONS else (s, o)
+        assert (key[0], rel, key[1]) not in got, f"relation {s} {rel} {o} must not be found"

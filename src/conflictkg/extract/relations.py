@@ -197,12 +197,21 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
     return [r for r in out if r.subject != r.object]
 
 
+OWN_SIDE = frozenset({"StateForce", "Government", "Judiciary"})
+
+
 def event_relations(ev: Event, kinds: dict[str, str]) -> list[Relation]:
     """Relations implied by a whole event: both sides of an armed clash fought each other."""
     out: list[Relation] = []
     if "ArmedClash" in ev.types and len(ev.perpetrators) >= 2 and ev.evidence:
         sp = ev.evidence[0]
-        a, b = ev.perpetrators[:2]
+        a = ev.perpetrators[0]
+        # the country's own forces are one side ("PNC and Republican Guard clashes with ..."):
+        # the other side is the first perpetrator that is not one of them
+        home = kinds.get(a) in OWN_SIDE
+        b = next((k for k in ev.perpetrators[1:] if not (home and kinds.get(k) in OWN_SIDE)), None)
+        if b is None:
+            return out
         out.append(
             Relation(doc=ev.doc, subject=a, relation="foughtAgainst", object=b, quote=sp.quote, evidence=[sp])
         )
