@@ -599,6 +599,8 @@ def plots(results: dict) -> list[Path]:
                                    for t in ("ox-disk-queries", "ox-mem", "rdflib")]
     styles = {"ox-disk-queries": "-", "ox-mem": ":", "rdflib": "--"}
     for fname, lines in panels.items():
+        if not any(series(t, key) for t, key, _label in lines):
+            continue  # nothing measured for this plot (e.g. the queries: bench_queries.py)
         fig, ax = plt.subplots(figsize=(9, 6))
         colours: dict[str, object] = {}
         for t, key, label in lines:
