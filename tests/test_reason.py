@@ -131,6 +131,21 @@ def test_cli_reason(tmp_path, gold_store, disk_store):
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, INFERRED)) > 100
 
 
+def test_cli_reason_restate_facts(tmp_path, gold_store, disk_store):
+    """--restate-facts adds the standard vocabularies' restatement of the facts (PROV's
+    derivation of every event from its report) that the default leaves out."""
+    def derived(flags: list[str]) -> int:
+        path = disk_store(gold_store, tmp_path / ("store" + "".join(flags)))
+        result = CliRunner().invoke(main, ["reason", "--store", str(path), "--no-check", *flags])
+        assert result.exit_code == 0, result.output
+        gc.collect()
+        store = ox.Store.read_only(str(path))
+        return sum(1 for _ in store.quads_for_pattern(
+            None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None, INFERRED))
+
+    assert derived([]) == 0 < derived(["--restate-facts"])
+
+
 def test_cli_reason_inconsistent_exits_1(tmp_path, gold_store, disk_store):
     path = tmp_path / "store"
     bad = ox.Store()
