@@ -367,8 +367,7 @@ CHECKS: tuple[Check, ...] = (
     Check("quote-offsets", Severity.VIOLATION,
           "The quoted text and its offsets disagree: end - start must equal the length of the quote.",
           """SELECT DISTINCT ?focus ?value { GRAPH ?g {
-               ?focus oa:hasTarget ?t . ?t oa:hasSelector ?q, ?p .
-               ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end .
+               ?focus ckg:quote ?exact ; ckg:startOffset ?start ; ckg:endOffset ?end .
                FILTER(STRLEN(?exact) != ?end - ?start) BIND(?exact AS ?value) } }"""),
     Check("relation-qualified", Severity.VIOLATION,
           "A relation triple in a report graph has no qualified ckg:ActorRelation node (with its "
@@ -384,7 +383,7 @@ CHECKS: tuple[Check, ...] = (
     Check("attribution-perpetrators", Severity.WARNING,
           "The attribution names an actor that is not among the event's perpetrators in the same report.",
           """SELECT DISTINCT ?focus ?value { GRAPH ?g {
-               ?focus ckg:attributionOf ?e ; ckg:attributedTo ?value .
+               ?e ckg:attribution ?focus . ?focus ckg:attributedTo ?value .
                FILTER NOT EXISTS { ?e ckg:perpetrator ?value } } }"""),
 )
 
