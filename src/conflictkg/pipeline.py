@@ -248,11 +248,13 @@ def build(
     summary.triples = triple_count(store)
     summary.events = _count(store, "SELECT (COUNT(DISTINCT ?e) AS ?n) { ?e a ckg:Event }")
     summary.relations = _count(store, "SELECT (COUNT(DISTINCT ?r) AS ?n) { ?r a ckg:ActorRelation }")
-    summary.actors = _count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) { "
-                                   "{ ?x ckg:perpetrator|ckg:partner|ckg:target ?a } UNION "
-                                   "{ ?x ckg:relationSubject|ckg:relationObject ?a } }")
-    summary.new_actors = _count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) { "
-                                       "?a ckg:inRegistry false ; ckg:registryKey ?k }")
+    # the actors that take part in an event or a relation, and how many of those the
+    # registry does not know (sources named only by ckg:attributedBy are not counted)
+    taking_part = ("{ ?x ckg:perpetrator|ckg:partner|ckg:target ?a } UNION "
+                   "{ ?x ckg:relationSubject|ckg:relationObject ?a }")
+    summary.actors = _count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) {{ {taking_part} }}")
+    summary.new_actors = _count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) {{ {taking_part} "
+                                       "FILTER EXISTS { ?a ckg:inRegistry false } }")
 
     if out_dir is not None:
         from conflictkg.export import formats
