@@ -105,15 +105,20 @@ def test_rules_come_from_the_store_ontology(gold_store):
     assert e["sign"] == 1 and e["relations"] == "linkedTo"
 
 
-def test_stale_store_ontology_falls_back_to_the_file(gold_store):
-    """A store built before ckg:jointOperationTie existed: warn, and use ontology/conflictkg.ttl."""
+def store_with_stale_ontology(gold_store: ox.Store, without: ox.NamedNode) -> ox.Store:
+    """The gold store with an ontology graph from before `without` existed."""
     store = ox.Store()
     store.extend(gold_store)
     g = ox.NamedNode(ONTOLOGY_GRAPH)
     with ontology_file().open("rb") as fh:
         store.extend(ox.Quad(t.subject, t.predicate, t.object, g)
-                     for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)
-                     if t.predicate != CKG.jointOperationTie)
+                     for t in ox.parse(fh, format=ox.RdfFormat.TURTLE) if t.predicate != without)
+    return store
+
+
+def test_stale_store_ontology_falls_back_to_the_file(gold_store):
+    """A store built before ckg:jointOperationTie existed: warn, and use ontology/conflictkg.ttl."""
+    store = store_with_stale_ontology(gold_store, without=CKG.jointOperationTie)
     with pytest.warns(UserWarning, match="predates"):
         net = signed_actor_network(store)
     assert "jointOperation" in net.edges[FAMA, WAGNER]["relations"]
@@ -348,13 +353,7 @@ def test_harm_classification_read_from_the_ontology():
 
 def test_store_ontology_without_harm_classification_falls_back_to_the_file(gold_store):
     """A store built before ckg:countsAsHarm: warn, and still leave sentenced/released out."""
-    store = ox.Store()
-    store.extend(gold_store)
-    g = ox.NamedNode(ONTOLOGY_GRAPH)
-    with ontology_file().open("rb") as fh:
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, g)
-                     for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)
-                     if t.predicate != CKG.countsAsHarm)
+    store = store_with_stale_ontology(gold_store, without=CKG.countsAsHarm)
     with pytest.warns(UserWarning, match="predates"):
         net = actor_victim_network(store)
     assert actor("court") not in net or net.out_degree(actor("court")) == 0
