@@ -204,13 +204,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def load_quads(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
-    """Bulk-load quads (no transaction: for a fresh store being built). Returns the count."""
-    batch = list(quads)
-    store.bulk_extend(batch)
-    return len(batch)
-
-
 def select(store: ox.Store, query: str, **kwargs) -> ox.QuerySolutions:
     """A SELECT query's solutions (typed: `Store.query` may also return booleans or triples)."""
     res = store.query(query, **kwargs)
