@@ -42,12 +42,19 @@ def _split(triples: list[ox.Triple]) -> tuple[list[ox.Triple], bool, set[tuple[s
     return data, conforms, expected
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("[!_]*.ttl")))
-def test_shape_case(case: str) -> None:
+def case_store(case: str) -> tuple[ox.Store, bool, set]:
+    """A shape case's store (the base graph plus the case's triples), whether it must
+    conform, and the results it expects."""
     data, conforms, expected = _split(_parse(CASES / case))
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, GRAPH)
                  for t in _parse(CASES / "_base.ttl") + data)
+    return store, conforms, expected
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("[!_]*.ttl")))
+def test_shape_case(case: str) -> None:
+    store, conforms, expected = case_store(case)
     report = validate_store(store, workers=1)
     got = {(r.focus, r.shape, r.severity.value) for r in report.results}
     assert got == expected, report.text()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from test_shapes import CASES, GRAPH, _parse, _split
+from test_shapes import CASES, case_store
 from test_validate import broken_store  # noqa: F401  (the seeds with faults, a fixture)
 
 from conflictkg import sparql_shacl
@@ -39,10 +39,7 @@ def _sparql(store: ox.Store, shapes: Path | None = None) -> ValidationReport:
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("[!_]*.ttl")))
 def test_shape_case_same_results(case: str) -> None:
-    data, _conforms, _expected = _split(_parse(CASES / case))
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, GRAPH)
-                 for t in _parse(CASES / "_base.ttl") + data)
+    store, _conforms, _expected = case_store(case)
     assert _full(_sparql(store).results) == _full(validate_whole(store).results)
 
 

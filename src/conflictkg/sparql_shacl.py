@@ -55,6 +55,8 @@ _NODE_KINDS = {
     "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
 }
+#: value-pair components: the comparison a conforming (value, other value) pair passes
+_PAIR_OPS = {SH + "lessThan": "<", SH + "lessThanOrEquals": "<="}
 _COMPARE = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
 #: parameters that are not constraints of their own
 _IGNORED = frozenset(SH + p for p in (
@@ -226,11 +228,10 @@ class Compiler:
 
     def pair_test(self, comp: str, param: Node, path: Node, f: str, v: str, var: _Vars
                   ) -> str | None:
-        name = comp.removeprefix(SH)
-        if name not in ("lessThan", "lessThanOrEquals"):
+        op = _PAIR_OPS.get(comp)
+        if op is None:
             return None
         w = var("w")
-        op = "<" if name == "lessThan" else "<="
         return (f"{self.path(param, f, w, var)} "
                 f"FILTER(!COALESCE({v} {op} {w}, false))")
 
@@ -261,11 +262,10 @@ class Compiler:
                  ) -> str | None:
         """lessThan(OrEquals) as a join of two path scans in subqueries (Oxigraph then
         hashes them: 3x faster than looking the second value up per row)."""
-        name = comp.removeprefix(SH)
-        if name not in ("lessThan", "lessThanOrEquals"):
+        op = _PAIR_OPS.get(comp)
+        if op is None:
             return None
         w = var("w")
-        op = "<" if name == "lessThan" else "<="
         return (f"{{ SELECT {f} {v} {{ {self.path(path, f, v, var)} }} }} "
                 f"{{ SELECT {f} {w} {{ {self.path(param, f, w, var)} }} }} "
                 f"FILTER(!COALESCE({v} {op} {w}, false))")
