@@ -13,6 +13,7 @@ from conflictkg.facts import ExtractionResult, read_events, read_relations
 from conflictkg.graph.build import registry_quads, report_quads
 from conflictkg.registry import load_registry
 from conflictkg.reports import load_report
+from conflictkg.summary import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -47,6 +48,19 @@ def gold_store(gold_result, seed_reports, registry) -> ox.Store:
     store.extend(registry_quads(registry))
     for report in seed_reports:
         store.extend(report_quads(report, gold_result, registry))
+    summarise(store)  # as every build does: the library's queries read the summaries
+    return store
+
+
+@pytest.fixture(scope="session")
+def case_store(gold_store) -> ox.Store:
+    """The seeds' graph plus the cases in tests/query_cases (ethnicity, a second report),
+    summarised: the store the query library's tests ask."""
+    store = ox.Store()
+    store.extend(gold_store)
+    for case in sorted((Path(__file__).parent / "query_cases").glob("*.trig")):
+        store.load(case.read_bytes(), format=ox.RdfFormat.TRIG)
+    summarise(store)
     return store
 
 

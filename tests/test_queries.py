@@ -74,16 +74,6 @@ def test_query_has_header_parses_and_runs(name, gold_store):
     format_result(result, "table")
 
 
-@pytest.fixture(scope="module")
-def case_store(gold_store):
-    """The seeds' graph plus the cases in tests/query_cases (ethnicity, a second report)."""
-    store = ox.Store()
-    store.extend(gold_store)
-    for case in sorted((Path(__file__).parent / "query_cases").glob("*.trig")):
-        store.load(case.read_bytes(), format=ox.RdfFormat.TRIG)
-    return store
-
-
 @pytest.mark.parametrize("name", [n for n in NAMES if load_query(n).params])
 def test_substitution_and_values_binding_agree(name, case_store):
     """pyoxigraph's substitutions and the VALUES block (rdflib, endpoints) give the same rows."""

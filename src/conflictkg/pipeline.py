@@ -240,7 +240,11 @@ def build(
                 except ImportError:
                     summary.inferred = None
                 else:
-                    summary.inferred = materialise(store)
+                    summary.inferred = materialise(store, summaries=False)
+        with _stage(summary, "summarise"):  # the library's queries read them
+            from conflictkg.summary import summarise
+
+            summarise(store)
 
     build_store(Path(store_dir), fill)
 

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from conflictkg.errors import BadInput
 from conflictkg.graph.build import rdflib_to_ox
 from conflictkg.paths import queries_dir
+from conflictkg.summary import check_fresh, reads_summaries
 from conflictkg.vocab import CKG_NS, ID_NS, PREFIXES
 
 if TYPE_CHECKING:
@@ -628,6 +629,8 @@ def sort_rows(columns: list[str], rows: list[tuple[Value, ...]],
 def execute(backend: Backend, query: NamedQuery,
             params: Mapping[str, Any] | None = None) -> QueryResult:
     """Bind the parameters, run the query, convert the answers to Python values."""
+    if isinstance(backend, OxigraphBackend) and reads_summaries(query.text):
+        check_fresh(backend.store)
     bindings = bind_params(query, params, backend)
     text, order = split_order_by(query.text)
     try:

@@ -358,7 +358,8 @@ _SMALL_DELTA = 2_000  # fewer rows than this: look each conclusion up rather tha
 
 def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20,
                 graph: str = iris.INFERRED_GRAPH, *, restate_facts: bool = False,
-                timings: dict[str, float] | None = None, progress: bool = False) -> int:
+                timings: dict[str, float] | None = None, progress: bool = False,
+                summaries: bool = True) -> int:
     """Write the entailed triples into the inferred graph; return how many it holds.
 
     Deterministic and idempotent: the graph is cleared, then the rules run over the
@@ -383,6 +384,8 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
     term outside ckg): only with `restate_facts=True`.
     `timings`, when given, receives the CPU seconds of each rule (bench/bench_reason.py);
     `progress` shows the rules of the first round (the long one) on stderr.
+    Then, unless `summaries=False`, the summary graph is rebuilt (conflictkg.summary: the
+    library's heavy questions answered once, derived data like the inferred graph).
     """
     from tqdm import tqdm
 
@@ -425,7 +428,8 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
                     store.add_graph(_N(delta))
                     made.append((delta, rule.name))
                 if n == 0:  # every stated triple, once
-                    timed(rule.name, store.update, rule.update(into, None, (graph, *(d for d, _ in made))))
+                    timed(rule.name, store.update,
+                          rule.update(into, None, (graph, iris.SUMMARY_GRAPH, *(d for d, _ in made))))
                     continue
                 for src, producer, (keys, size) in sources:
                     if rule.reads & keys and producer != rule.mirror:
@@ -446,6 +450,10 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
         for g in list(store.named_graphs()):
             if g.value.startswith(scratch + "/"):
                 store.remove_graph(g)
+    if summaries:
+        from conflictkg.summary import summarise
+
+        summarise(store, timings=timings, progress=progress)
     return _count(store, graph)
 
 
@@ -504,7 +512,7 @@ def _reasoner_term(term: ox.Term) -> ox.Term | None:
 
 def _slice(data: Iterable[ox.Triple | ox.Quad]) -> Iterator[ox.Triple]:
     """The data the reasoner reads: no evidence plumbing, no inferred or ontology graph."""
-    skip_graphs = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
+    skip_graphs = {iris.ONTOLOGY_GRAPH, *iris.DERIVED_GRAPHS}
     for t in data:
         if isinstance(t, ox.Quad) and isinstance(t.graph_name, ox.NamedNode) \
                 and t.graph_name.value in skip_graphs:
@@ -706,7 +714,7 @@ def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50,
     found: set[ox.Term] = set()
     try:
         if not materialised:
-            materialise(store, ax, graph=scratch.value)
+            materialise(store, ax, graph=scratch.value, summaries=False)
         for a, b in sorted(tuple(sorted(p)) for p in ax.disjoint):
             q = f"SELECT DISTINCT ?x WHERE {{ ?x a <{a}> . ?x a <{b}> }} LIMIT {limit}"
             found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
@@ -758,7 +766,7 @@ def check_consistency(source=None, *, with_reference: bool | None = None, bisect
     if is_store:
         if source.contains_named_graph(_N(iris.REGISTRY_GRAPH)):
             slice_ += _graph_triples(source, iris.REGISTRY_GRAPH)
-        skip = {iris.REGISTRY_GRAPH, iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
+        skip = {iris.REGISTRY_GRAPH, iris.ONTOLOGY_GRAPH, *iris.DERIVED_GRAPHS}
         reports = sorted(g.value for g in source.named_graphs()
                          if isinstance(g, ox.NamedNode) and g.value not in skip)
         slice_ += list(_slice(source.quads_for_pattern(None, None, None, ox.DefaultGraph())))

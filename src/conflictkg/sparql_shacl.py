@@ -41,7 +41,7 @@ _TYPE = f"<{RDF}type>"
 _SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
 _ILL = "urn:conflictkg:ill-typed"
 _MARK = "urn:conflictkg:focus"
-_INF, _ONT = f"<{iris.INFERRED_GRAPH}>", f"<{iris.ONTOLOGY_GRAPH}>"
+_INF, _ONT, _SUM = f"<{iris.INFERRED_GRAPH}>", f"<{iris.ONTOLOGY_GRAPH}>", f"<{iris.SUMMARY_GRAPH}>"
 
 #: XSD types whose lexical form SPARQL casts can check (ill-formed -> not that datatype)
 _CASTABLE = frozenset(XSD + t for t in ("integer", "decimal", "double", "float", "boolean",
@@ -125,7 +125,7 @@ def _data_triple(s: str, p: str, o: str, var: _Vars) -> str:
     """A triple of an asserted graph (the ontology's part of the data graph, its classes
     and individuals, comes from `Reference`)."""
     g = var("g")
-    return f"GRAPH {g} {{ {s} {p} {o} }} FILTER({g} != {_INF} && {g} != {_ONT})"
+    return f"GRAPH {g} {{ {s} {p} {o} }} FILTER({g} != {_INF} && {g} != {_ONT} && {g} != {_SUM})"
 
 
 class Compiler:
@@ -327,7 +327,7 @@ class Compiler:
 
     def _owned(self, f: str, var: _Vars) -> str:
         g, p, o = var("g"), var("p"), var("o")
-        return f"EXISTS {{ GRAPH {g} {{ {f} {p} {o} }} FILTER({g} != {_INF} && {g} != {_ONT}) }}"
+        return f"EXISTS {{ GRAPH {g} {{ {f} {p} {o} }} FILTER({g} != {_INF} && {g} != {_ONT} && {g} != {_SUM}) }}"
 
     def focus(self, shape: Node, f: str, var: _Vars) -> str | None:
         """A pattern binding `f` to the shape's focus nodes that an asserted graph
@@ -521,7 +521,7 @@ class Reference:
                 elif q.predicate.value == RDF + "type":
                     types.append((q.subject.value, q.object.value))
         sel = (f"SELECT DISTINCT ?s ?o {{ GRAPH ?g {{ ?s <{_SUBCLASS}> ?o }} "
-               f"FILTER(?g != {_INF} && ?g != {_ONT} && isIRI(?s) && isIRI(?o)) }}")
+               f"FILTER(?g != {_INF} && ?g != {_ONT} && ?g != {_SUM} && isIRI(?s) && isIRI(?o)) }}")
         for sol in store.query(sel):
             direct.setdefault(sol["o"].value, set()).add(sol["s"].value)
         closure: dict[str, set[str]] = {}

@@ -39,7 +39,7 @@ from conflictkg.vocab import ID_NS, PREFIXES, sparql_prefixes
 SH = PREFIXES["sh"]
 SHP = "https://w3id.org/conflictkg/shapes#"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # pyoxigraph has no Term type
-_SKIP_GRAPHS = frozenset({iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH})
+_SKIP_GRAPHS = frozenset({iris.ONTOLOGY_GRAPH, *iris.DERIVED_GRAPHS})
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _EVENT = ox.NamedNode(PREFIXES["ckg"] + "Event")
 

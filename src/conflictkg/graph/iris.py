@@ -31,6 +31,10 @@ def report_graph(report_id: str) -> str:
 REGISTRY_GRAPH = f"{ID_NS}graph/registry"
 ONTOLOGY_GRAPH = f"{ID_NS}graph/ontology"
 INFERRED_GRAPH = f"{ID_NS}graph/inferred"
+#: the summaries (conflictkg.summary): the library's heavy questions answered at build time
+SUMMARY_GRAPH = f"{ID_NS}graph/summary"
+#: graphs the build derives from the others: not validated, not read as report graphs
+DERIVED_GRAPHS = (INFERRED_GRAPH, SUMMARY_GRAPH)
 
 
 def event(event_id: str) -> str:

@@ -62,18 +62,23 @@ def import_dataset(path: Path | str, fmt: DatasetFormat, dataset_name: str | Non
 
 
 def load_into(store: ox.Store, result: ImportResult) -> int:
-    """Put the dataset's graph into the store, replacing an earlier import of it."""
+    """Put the dataset's graph into the store, replacing an earlier import of it, and
+    bring the store's summaries up to date (conflictkg.summary)."""
+    from conflictkg.summary import summarise
+
     graph = ox.NamedNode(result.summary.graph)
     store.clear_graph(graph)
     store.extend(result.quads)
+    summarise(store)
     return len(result.quads)
 
 
 def import_into(store: ox.Store, path: Path | str, fmt: DatasetFormat, dataset_name: str | None = None,
                 out: IO[bytes] | None = None, **options) -> ImportSummary:
     """Import straight into `store` in batches (and as N-Quads to `out`), replacing an
-    earlier import of the dataset. The file is checked (readable, right header, CSV
-    syntax) before the old graph is cleared; bad rows are skipped, as always."""
+    earlier import of the dataset, then bring the store's summaries up to date. The file is
+    checked (readable, right header, CSV syntax) before the old graph is cleared; bad rows
+    are skipped, as always."""
     from conflictkg.interop.common import read_rows
 
     path = Path(path)
@@ -88,7 +93,11 @@ def import_into(store: ox.Store, path: Path | str, fmt: DatasetFormat, dataset_n
         if out is not None:
             out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
 
-    return import_dataset(path, fmt, name, sink=sink, **options).summary
+    summary = import_dataset(path, fmt, name, sink=sink, **options).summary
+    from conflictkg.summary import summarise
+
+    summarise(store)  # the library's queries read them: never leave them stale
+    return summary
 
 
 __all__ = ["FORMATS", "ImportResult", "ImportSummary", "Skipped", "import_dataset", "import_into",

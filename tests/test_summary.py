@@ -1,0 +1,148 @@
+"""The summary graph: derived like the inferred graph, never stale, and the queries that
+read it answer exactly as the same questions asked of the report graphs directly.
+
+`tests/query_reference/NAME.rq` holds each library question as it was before it read the
+summaries; the library's NAME.rq must give the same rows, with its default parameters and
+with each optional parameter set to a value from the reference's own answer.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from test_queries import sample_params
+
+from conflictkg import summary
+from conflictkg.errors import BadInput
+from conflictkg.graph import iris
+from conflictkg.query import OxigraphBackend, execute, load_query, run_query
+from conflictkg.reason import materialise
+from conflictkg.summary import check_fresh, fingerprint, summarise
+
+REFERENCE = Path(__file__).parent / "query_reference"
+NAMES = sorted(p.stem for p in REFERENCE.glob("*.rq"))
+SUMMARY = ox.NamedNode(iris.SUMMARY_GRAPH)
+CKG = "https://w3id.org/conflictkg/ontology#"
+
+
+def _norm(value: object) -> object:
+    """A GROUP_CONCAT'd cell compares as the set of its items (their order is the engine's)."""
+    if isinstance(value, str):
+        return " | ".join(sorted(re.split(r" \| |, ", value)))
+    if isinstance(value, float):
+        return round(value, 9)
+    return value
+
+
+def _answer(store: ox.Store, query, params: dict) -> tuple[list[str], list[tuple]]:
+    result = execute(OxigraphBackend(store), query, params)
+    return result.columns, sorted((tuple(_norm(v) for v in row) for row in result.rows), key=repr)
+
+
+def _param_sets(name: str, store: ox.Store) -> list[dict[str, str]]:
+    """Defaults, then each optional parameter alone, set to a value the reference answers."""
+    base = sample_params(name)
+    reference = load_query(REFERENCE / f"{name}.rq")
+    result = execute(OxigraphBackend(store), reference, base)
+    out = [base]
+    for p in load_query(name).params:
+        if p.required or p.name not in result.columns:
+            continue
+        values = [v for v in result.column(p.name) if v is not None]
+        if values:
+            out.append({**base, p.name: str(values[len(values) // 2])})
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_summary_query_answers_as_its_reference(name, case_store):
+    assert load_query(name).path.parent.name == "queries", f"{name} is not a library query"
+    assert summary.reads_summaries(load_query(name).text), \
+        f"{name} has a reference but does not read the summaries"
+    reference = load_query(REFERENCE / f"{name}.rq")
+    for params in _param_sets(name, case_store):
+        got = _answer(case_store, load_query(name), params)
+        want = _answer(case_store, reference, params)
+        assert got[0] == want[0], f"{name} {params}: columns"
+        assert got[1] == want[1], f"{name} {params}: rows"
+
+
+def _summary_quads(store: ox.Store) -> set[str]:
+    return {str(q) for q in store.quads_for_pattern(None, None, None, SUMMARY)}
+
+
+def _copy(store: ox.Store) -> ox.Store:
+    out = ox.Store()
+    out.extend(store.quads_for_pattern(None, None, None))
+    return out
+
+
+def test_summaries_are_deterministic_and_ignore_the_inferred_graph(case_store):
+    """Summarising again gives the same quads; so does summarising a materialised store
+    (the benchmark stores are not materialised, built stores are)."""
+    store = _copy(case_store)
+    summarise(store)
+    assert _summary_quads(store) == _summary_quads(case_store)
+    materialise(store)  # rebuilds the summaries too
+    assert store.contains_named_graph(ox.NamedNode(iris.INFERRED_GRAPH))
+    assert _summary_quads(store) == _summary_quads(case_store)
+    check_fresh(store)
+
+
+def test_display_labels_are_one_per_actor_and_place(case_store):
+    labels = {}
+    for q in case_store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None):
+        s = q.subject.value
+        if q.graph_name != SUMMARY and "/id/actor/" in s or "/id/place/" in s:
+            labels[s] = min(labels.get(s, q.object.value), q.object.value)
+    shown: dict[str, list[str]] = {}
+    for q in case_store.quads_for_pattern(None, ox.NamedNode(CKG + "displayLabel"), None, SUMMARY):
+        shown.setdefault(q.subject.value, []).append(q.object.value)
+    assert labels and shown == {s: [v] for s, v in labels.items()}
+
+
+def _user_query(tmp_path: Path) -> Path:
+    path = tmp_path / "labels.rq"
+    path.write_text(f"# title: labels\nPREFIX ckg: <{CKG}>\n"
+                    f"SELECT ?x ?label WHERE {{ GRAPH <{iris.SUMMARY_GRAPH}> {{ ?x ckg:displayLabel ?label }} }}\n")
+    return path
+
+
+def test_a_query_refuses_missing_or_stale_summaries(case_store, tmp_path):
+    store = _copy(case_store)
+    query = _user_query(tmp_path)
+    assert len(run_query(store, query)) > 0
+    # a new report graph since the summaries were made
+    g = ox.NamedNode(iris.report_graph("late-report"))
+    store.add(ox.Quad(ox.NamedNode(iris.ID_NS + "event/late"), ox.NamedNode(CKG + "dateText"),
+                      ox.Literal("2020"), g))
+    with pytest.raises(BadInput, match="conflictkg reason"):
+        run_query(store, query)
+    summarise(store)
+    assert len(run_query(store, query)) > 0
+    store.remove_graph(SUMMARY)
+    with pytest.raises(BadInput, match="no summaries"):
+        run_query(store, query)
+    # the fingerprint is over the graphs summarised, not the derived ones
+    before = fingerprint(store)
+    store.add_graph(ox.NamedNode(iris.INFERRED_GRAPH))
+    assert fingerprint(store) == before
+
+
+def test_a_failing_summary_names_its_file_and_leaves_no_summary_graph(case_store, tmp_path,
+                                                                      monkeypatch):
+    store = _copy(case_store)
+    bad = tmp_path / "summaries"
+    bad.mkdir()
+    (bad / "broken.rq").write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p \n")
+    monkeypatch.setattr(summary, "summaries_dir", lambda: bad)
+    with pytest.raises(BadInput, match="broken.rq"):
+        summarise(store)
+    assert not store.contains_named_graph(SUMMARY)
+    (bad / "broken.rq").write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
+    with pytest.raises(BadInput, match="CONSTRUCT"):
+        summarise(store)
+    assert not store.contains_named_graph(SUMMARY)
