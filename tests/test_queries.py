@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from conflictkg.errors import BadInput
+from conflictkg.summary import summarise
 from conflictkg.query import (
     IRI,
     OxigraphBackend,
@@ -218,6 +219,7 @@ def test_reports_that_disagree_are_contested(gold_store):
     store.extend(gold_store)
     case = (Path(__file__).parent / "query_cases" / "second_report.trig").read_bytes()
     store.load(case, format=ox.RdfFormat.TRIG)
+    summarise(store)  # as `conflictkg reason` does after the store changes
     contested = rows(store, "contested-attribution")
     boat = [r for r in contested if r["date"] == "2023-09-07"]
     assert boat and "reports disagree" in boat[0]["reasons"] and boat[0]["reports"] == 2
@@ -228,6 +230,7 @@ def test_harm_by_ethnicity(gold_store):
     store.extend(gold_store)
     case = (Path(__file__).parent / "query_cases" / "ethnicity.trig").read_bytes()
     store.load(case, format=ox.RdfFormat.TRIG)
+    summarise(store)  # as `conflictkg reason` does after the store changes
     fulani = rows(store, "harm-by-ethnicity", ethnicity="Fulani")
     assert fulani == [{"ethnicity": "Fulani", "harm": "killed", "kind": "militias", "events": 1,
                        "victims_lower_bound": 35, "victims_stated": 35,

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from conflictkg.errors import BadInput
 from conflictkg.graph.build import rdflib_to_ox
 from conflictkg.paths import queries_dir
-from conflictkg.summary import check_fresh, reads_summaries
+from conflictkg.summary import STAMP_QUERY, check_fresh, check_stamp, reads_summaries
 from conflictkg.vocab import CKG_NS, ID_NS, PREFIXES
 
 if TYPE_CHECKING:
@@ -626,11 +626,25 @@ def sort_rows(columns: list[str], rows: list[tuple[Value, ...]],
     return out
 
 
+def check_summaries(backend: Backend) -> None:
+    """A query that reads the summary graph needs it (conflictkg.summary). On the embedded
+    store its stamp is checked against the store's graphs; an rdflib graph or an endpoint
+    (loaded from an export or by `conflictkg push`, which carry the summaries) must have
+    them: their graph lists differ by engine (empty graphs, default graph names), so
+    freshness is the embedded store's check only."""
+    if isinstance(backend, OxigraphBackend):
+        check_fresh(backend.store)
+        return
+    where = "the endpoint" if isinstance(backend, RemoteBackend) else "the rdflib graph"
+    _, rows = backend.select(STAMP_QUERY, {})
+    check_stamp([str(row[0].value) for row in rows if row and row[0] is not None], None, where)
+
+
 def execute(backend: Backend, query: NamedQuery,
             params: Mapping[str, Any] | None = None) -> QueryResult:
     """Bind the parameters, run the query, convert the answers to Python values."""
-    if isinstance(backend, OxigraphBackend) and reads_summaries(query.text):
-        check_fresh(backend.store)
+    if reads_summaries(query.text):
+        check_summaries(backend)
     bindings = bind_params(query, params, backend)
     text, order = split_order_by(query.text)
     try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,11 +50,15 @@ def summary_files() -> list[Path]:
     return sorted(summaries_dir().glob("*.rq"))
 
 
-def fingerprint(store: ox.Store) -> str:
-    """A digest of the names of the graphs the summaries are computed from."""
-    names = sorted(g.value for g in store.named_graphs()
-                   if isinstance(g, ox.NamedNode) and g.value not in iris.DERIVED_GRAPHS)
+def fingerprint_of(graph_names: Iterable[str]) -> str:
+    """A digest of the names of the graphs the summaries are computed from (derived
+    graphs left out, so it is the same before and after materialising)."""
+    names = sorted(set(graph_names) - set(iris.DERIVED_GRAPHS))
     return hashlib.sha256("\n".join(names).encode()).hexdigest()
+
+
+def fingerprint(store: ox.Store) -> str:
+    return fingerprint_of(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
 def summarise(store: ox.Store, *, timings: dict[str, float] | None = None,
@@ -94,12 +99,23 @@ def reads_summaries(text: str) -> bool:
     return iris.SUMMARY_GRAPH in text
 
 
+#: the stamp, for engines other than the embedded store
+STAMP_QUERY = (f"SELECT ?f WHERE {{ GRAPH <{iris.SUMMARY_GRAPH}> "
+               f"{{ <{iris.SUMMARY_GRAPH}> <{_CKG}fingerprint> ?f }} }}")
+
+
+def check_stamp(stamps: list[str], current: str | None, where: str) -> None:
+    """Raise BadInput when there is no stamp, or (if `current` is known) a stale one."""
+    if not stamps:
+        raise BadInput(f"{where} has no summaries (the graph <{iris.SUMMARY_GRAPH}>): "
+                       "run `conflictkg reason` on the store, or build it with `conflictkg build` "
+                       "(`conflictkg push` and the exports carry the summaries)")
+    if current is not None and current not in stamps:
+        raise BadInput(f"{where}: its summaries were computed before its graphs last changed: "
+                       "run `conflictkg reason` on it to bring them up to date")
+
+
 def check_fresh(store: ox.Store, where: str = "the store") -> None:
     """Raise BadInput unless the store's summaries were computed from its current graphs."""
     stamps = [q.object.value for q in store.quads_for_pattern(_GRAPH, _FINGERPRINT, None, _GRAPH)]
-    if not stamps:
-        raise BadInput(f"{where} has no summaries (the graph <{iris.SUMMARY_GRAPH}>): "
-                       "run `conflictkg reason` on it, or build it with `conflictkg build`")
-    if stamps[0] != fingerprint(store):
-        raise BadInput(f"{where}: its summaries were computed before its graphs last changed: "
-                       "run `conflictkg reason` on it to bring them up to date")
+    check_stamp(stamps, fingerprint(store) if stamps else None, where)
