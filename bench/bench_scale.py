@@ -11,7 +11,8 @@ Each measurement runs in its own subprocess, so its peak memory (`ru_maxrss` fro
 Tasks (each a subprocess; every task but the loads loads the data first, untimed):
   ox-disk-load   conflictkg.loader.load_file: parallel bulk load (one thread per core, chunks
                  of whole graphs) into bench/data/SIZE-store (built beside, swapped in whole),
-                 kept for ox-disk-queries, export, and the other engineers' benchmarks
+                 kept for ox-disk-queries, export, and the other engineers' benchmarks;
+                 then the summaries (conflictkg.summary, the build's last step), timed apart
   ox-disk-load-serial  one Store.bulk_load(path) into an on-disk store (then removed)
   ox-load-variants     quads already in Python (what `conflictkg build` has) into an on-disk
                  store: bulk_extend (the old build) / N-Quads buffers on 1 and N threads /
@@ -19,12 +20,13 @@ Tasks (each a subprocess; every task but the loads loads the data first, untimed
   export         from the on-disk store: Oxigraph's own TriG dump, conflictkg's TriG and
                  Turtle exporters (sorted, prefixed: what `conflictkg export` writes)
   rdflib-load    rdflib Dataset: parse, TriG and Turtle serialisation (no queries)
-  ox-mem         pyoxigraph in-memory: load, each library query, TriG export
+  ox-mem         pyoxigraph in-memory: load, summaries, each library query, TriG export
   ox-disk-queries each library query on the on-disk store (what `conflictkg query` does)
   rdflib         rdflib Dataset (default graph = union): parse, each library query, TriG export
+                 (given the summaries Oxigraph computed, so both engines answer from the same data)
   shacl-batched  conflictkg.validate.validate_store, 1000-node batches, 2 worker processes
   shacl-whole    conflictkg.validate.validate_whole: one pyshacl call over everything
-  reason         conflictkg.reason.materialise
+  reason         conflictkg.reason.materialise (with the summaries)
   network        conflictkg.network: signed actor network and actor-event graph
 Data: bench/data/<size>.nq, made by bench/generate.py when missing.
 """
@@ -191,6 +193,9 @@ def ox_load_memory(nq: Path):
 def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
     import pyoxigraph as ox
 
+    from conflictkg.graph.iris import SUMMARY_GRAPH
+    from conflictkg.summary import summarise
+
     out: dict = {}
     t0, c0 = time.perf_counter(), cpu_seconds()
 
@@ -211,6 +216,9 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
         lap("load")
         out.update(threads=stats.threads, chunks=stats.chunks)
         store = open_store(disk)
+        out["summary_quads"] = summarise(store)  # the build's last step: the queries read them
+        store.flush()
+        lap("summarise")
         _describe(store, out)
         del store
         out["store_mb"] = _mb(disk)
@@ -262,6 +270,8 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
         store = ox_load_memory(nq)
         lap("load")
         out["quads"] = len(store)
+        summarise(store)
+        lap("summarise")
         run_library(store, out, "", query_limit)
         t0, c0 = time.perf_counter(), cpu_seconds()
         with open(work / "export.trig", "wb") as fh:
@@ -278,6 +288,13 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
         ds.parse(str(nq), format="nquads")
         lap("load")
         out["quads"] = len(ds)
+        # the same data as the stores: the summaries Oxigraph computed (not timed as rdflib's)
+        mem = ox_load_memory(nq)
+        summarise(mem)
+        ds.parse(data=ox.serialize(mem.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)),
+                                   format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
+        del mem
+        t0, c0 = time.perf_counter(), cpu_seconds()
         run_library(ds, out, "", query_limit, fork=False)
         t0, c0 = time.perf_counter(), cpu_seconds()
         ds.serialize(str(work / "export-rdflib.trig"), format="trig")
