@@ -56,6 +56,7 @@ class BuildSummary:
     conforms: bool | None = None  # None: not validated
     validation: str = "not run"
     inferred: int | None = None  # None: reasoning not run
+    summaries: int = 0  # quads of the summary graph (conflictkg.summary)
     evidence: dict[str, int] = field(default_factory=dict)  # spans_repaired, spans_dropped
     store: Path = DEFAULT_STORE
     outputs: list[Path] = field(default_factory=list)
@@ -73,6 +74,7 @@ class BuildSummary:
             f"{self.evidence.get('spans_dropped', 0)} quotes not found in their report (dropped)",
             "reasoning  " + (f"{self.inferred} inferred triples" if self.inferred is not None
                              else "not run"),
+            f"summaries  {self.summaries} triples (the library's heavy questions, answered once)",
             "time       " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
             + f" (total {sum(self.seconds.values()):.2f}s)",
         ]
@@ -244,7 +246,7 @@ def build(
         with _stage(summary, "summarise"):  # the library's queries read them
             from conflictkg.summary import summarise
 
-            summarise(store)
+            summary.summaries = summarise(store)
 
     build_store(Path(store_dir), fill)
 

@@ -57,6 +57,7 @@ def reason(store: Path, check: bool, do_materialise: bool, restate_facts: bool,
     if n is not None:
         st.flush()
         click.echo(f"materialised {n} inferred triples into <{iris.INFERRED_GRAPH}>")
+        click.echo(f"summaries rebuilt into <{iris.SUMMARY_GRAPH}>")
 
 
 COMMANDS = [reason]
