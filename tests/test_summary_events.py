@@ -1,0 +1,121 @@
+"""The event tables of the summary graph (queries/summaries/events-*.rq) and the per-actor,
+per-event queries that read the summaries without a table of their own.
+
+test_summary.py checks every query against its reference with the default parameters and
+one sampled value per optional parameter; these tests check what that sampling can miss:
+the tables are not empty on the test graph (else equality proves nothing), their rows are
+keyed as documented and use only their own terms, and actor-by-wikidata answers every QID
+of the graph as its reference does, on Oxigraph and through the VALUES binding (rdflib).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from conflictkg.graph import iris
+from conflictkg.query import OxigraphBackend, RdflibBackend, execute, load_query
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = Path(__file__).parent / "query_reference"
+CKG = "https://w3id.org/conflictkg/ontology#"
+SUMMARY = ox.NamedNode(iris.SUMMARY_GRAPH)
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+# each table: its class, the prefix of its row IRIs, the prefix of its properties
+TABLES = {
+    "ContestedEvent": ("https://w3id.org/conflictkg/id/summary/contested/", "contested"),
+    "JointOperation": ("https://w3id.org/conflictkg/id/summary/joint/", "joint"),
+}
+
+
+def _rows(store: ox.Store, cls: str) -> dict[str, dict[str, list]]:
+    """The rows of one table: row IRI -> property local name -> values."""
+    out: dict[str, dict[str, list]] = {}
+    for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(CKG + cls), SUMMARY):
+        row = out.setdefault(q.subject.value, {})
+        for t in store.quads_for_pattern(q.subject, None, None, SUMMARY):
+            row.setdefault(t.predicate.value.removeprefix(CKG), []).append(t.object)
+    return out
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("cls", sorted(TABLES))
+def test_event_tables_have_rows_keyed_as_documented(cls, case_store):
+    rows = _rows(case_store, cls)
+    assert rows, f"the test graph gives no {cls} row: the reference comparison proves nothing"
+    prefix, short = TABLES[cls]
+    for iri, row in rows.items():
+        (event,) = row[f"{short}Event"]
+        if cls == "ContestedEvent":
+            key = event.value
+        else:
+            (state,) = row["jointStateForce"]
+            (foreign,) = row["jointForeignForce"]
+            (kind,) = row["jointType"]
+            key = "|".join([event.value, state.value, foreign.value, CKG + kind.value])
+        assert iri == prefix + _md5(key)
+
+
+@pytest.mark.parametrize("cls", sorted(TABLES))
+def test_event_table_rows_use_only_their_own_terms(cls, case_store):
+    """No data property or data class on a row: the shapes, the network and the data
+    queries never see them. Every term is declared, with its domain the table's class."""
+    onto = Graph().parse(ROOT / "ontology" / "conflictkg.ttl")
+    _, short = TABLES[cls]
+    for row in _rows(case_store, cls).values():
+        assert [t.value for t in row.pop(str(RDF.type), [])] == [CKG + cls]
+        for name in row:
+            assert name.startswith(short), f"{cls} row uses ckg:{name}"
+            term = URIRef(CKG + name)
+            assert (term, RDFS.domain, URIRef(CKG + cls)) in onto, f"ckg:{name}: no domain"
+            assert (term, RDFS.comment, None) in onto and (term, RDFS.label, None) in onto
+    assert (URIRef(CKG + cls), RDF.type, OWL.Class) in onto
+
+
+def test_one_contested_row_per_event(case_store):
+    events = [row["contestedEvent"][0].value for row in _rows(case_store, "ContestedEvent").values()]
+    assert len(events) == len(set(events))
+
+
+def _qids(store: ox.Store) -> list[str]:
+    text = """PREFIX ckg: <https://w3id.org/conflictkg/ontology#>
+      PREFIX owl: <http://www.w3.org/2002/07/owl#>
+      SELECT DISTINCT ?qid WHERE {
+        { ?a ckg:wikidata ?q BIND(STR(?q) AS ?qid) }
+        UNION { ?a owl:sameAs ?i BIND(STRAFTER(STR(?i), "http://www.wikidata.org/entity/") AS ?qid) }
+      }"""
+    return sorted(s[0].value for s in store.query(text, use_default_graph_as_union=True)) + ["Q1"]
+
+
+def test_actor_by_wikidata_answers_every_qid_as_its_reference(case_store):
+    """The QID is compared inside the subquery now: every QID, both forms (ckg:wikidata and
+    owl:sameAs), and one that no actor has."""
+    query, reference = load_query("actor-by-wikidata"), load_query(REFERENCE / "actor-by-wikidata.rq")
+    qids = _qids(case_store)
+    assert len(qids) > 5
+    for qid in qids:
+        got = execute(OxigraphBackend(case_store), query, {"qid": qid})
+        want = execute(OxigraphBackend(case_store), reference, {"qid": qid})
+        assert got.columns == want.columns
+        assert sorted(got.rows, key=repr) == sorted(want.rows, key=repr), qid
+
+
+def test_actor_by_wikidata_values_binding_reaches_the_subquery(gold_store):
+    """rdflib gets the QID as a VALUES block in the outermost group: the same rows."""
+    from rdflib import Dataset
+
+    ds = Dataset(default_union=True)
+    ds.parse(data=gold_store.dump(format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
+    query = load_query("actor-by-wikidata")
+    for qid in _qids(gold_store)[:6]:
+        got = execute(RdflibBackend(ds), query, {"qid": qid})
+        want = execute(OxigraphBackend(gold_store), query, {"qid": qid})
+        assert sorted(got.rows, key=repr) == sorted(want.rows, key=repr), qid
