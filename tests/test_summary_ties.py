@@ -1,0 +1,92 @@
+"""The ties between actors in the summary graph (queries/summaries/ties-*.rq): rows that use
+summary terms only, allies and enemies stated both ways, and the questions that read them
+answering as their references (tests/query_reference) for every actor and every kind of
+tie, not only the default and one value that tests/test_summary.py tries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from test_summary import _answer
+
+from conflictkg.graph import iris
+from conflictkg.query import OxigraphBackend, execute, load_query
+
+REFERENCE = Path(__file__).parent / "query_reference"
+SUMMARY = ox.NamedNode(iris.SUMMARY_GRAPH)
+CKG = "https://w3id.org/conflictkg/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TIE = iris.ID_NS + "summary/tie/"
+TIE_TERMS = {RDF_TYPE} | {CKG + p for p in (
+    "tieNetwork", "tieActor", "tieKind", "tieOther", "tieEvents", "tieKilled", "tieReports",
+    "tieQuotes")}
+
+
+def _summary(store: ox.Store, predicate: str | None = None) -> list[ox.Quad]:
+    p = ox.NamedNode(predicate) if predicate else None
+    return list(store.quads_for_pattern(None, p, None, SUMMARY))
+
+
+def _pairs(store: ox.Store, local: str) -> set[tuple[str, str]]:
+    return {(q.subject.value, q.object.value) for q in _summary(store, CKG + local)}
+
+
+def test_tie_rows_use_summary_terms_only(case_store):
+    rows = [q for q in _summary(case_store) if q.subject.value.startswith(TIE)]
+    assert rows
+    assert {q.predicate.value for q in rows} <= TIE_TERMS
+    assert {q.object.value for q in rows if q.predicate.value == RDF_TYPE} == {CKG + "ActorTie"}
+    networks = {q.object.value for q in rows if q.predicate.value == CKG + "tieNetwork"}
+    assert networks == {CKG + "cooperation", CKG + "hostility"}
+    # one value of each column per row
+    seen: dict[tuple[str, str], int] = {}
+    for q in rows:
+        key = (q.subject.value, q.predicate.value)
+        seen[key] = seen.get(key, 0) + 1
+    assert set(seen.values()) == {1}
+
+
+@pytest.mark.parametrize("local", ["tiedAlly", "tiedEnemy"])
+def test_allies_and_enemies_are_stated_both_ways_never_to_oneself(case_store, local):
+    pairs = _pairs(case_store, local)
+    assert pairs
+    assert all((b, a) in pairs for a, b in pairs)
+    assert all(a != b for a, b in pairs)
+    assert all(a.startswith(iris.ID_NS + "actor/") and b.startswith(iris.ID_NS + "actor/")
+               for a, b in pairs)
+
+
+def _same(store: ox.Store, name: str, params: dict[str, str]) -> int:
+    got = _answer(store, load_query(name), params)
+    want = _answer(store, load_query(REFERENCE / f"{name}.rq"), params)
+    assert got[0] == want[0], f"{name} {params}: columns"
+    assert got[1] == want[1], f"{name} {params}: rows"
+    return len(got[1])
+
+
+@pytest.mark.parametrize("name,local", [("allies-of-allies", "tiedAlly"),
+                                        ("enemies-of-enemies", "tiedEnemy")])
+def test_two_steps_answer_as_the_reference_for_every_actor(case_store, name, local):
+    actors = sorted({a for a, _ in _pairs(case_store, local)})
+    assert len(actors) > 5
+    found = sum(_same(case_store, name, {"actor": a}) for a in actors)
+    assert found > 0
+
+
+@pytest.mark.parametrize("name", ["alliances", "hostility"])
+def test_every_kind_of_tie_answers_as_the_reference(case_store, name):
+    reference = execute(OxigraphBackend(case_store), load_query(REFERENCE / f"{name}.rq"), {})
+    kinds = sorted(set(reference.column("tie")))
+    assert len(kinds) > 2
+    for kind in kinds:
+        assert _same(case_store, name, {"tie": kind}) > 0, kind
+
+
+def test_coalitions_answer_as_the_reference_for_every_group(case_store):
+    reference = execute(OxigraphBackend(case_store), load_query(REFERENCE / "coalitions.rq"), {})
+    groups = sorted(set(reference.column("group")))
+    assert groups
+    for group in groups:
+        assert _same(case_store, "coalitions", {"group": str(group)}) > 0, group
