@@ -12,7 +12,8 @@ it has that value. Values are typed terms bound by the engine, never pasted into
 the query text: pyoxigraph `substitutions`; for rdflib and remote endpoints a
 `VALUES` block built from the same typed, escaped terms is appended to the outermost
 group (rdflib's `initBindings` does not restrict a variable the query computes with
-BIND, so it would answer a different question than Oxigraph).
+BIND, so it would answer a different question than Oxigraph); an endpoint gets them in
+the forms Virtuoso also reads right (`with_endpoint_bindings`).
 
 Queries run over the union of the named graphs (docs/model.md, Named graphs).
 """
@@ -272,10 +273,12 @@ def resolve_actor(backend: Backend, param: Param, value: ox.Literal) -> ox.Named
     Keys and QIDs win over names; a name shared by two actors is an error, not a guess.
     """
     needle = value.value
-    rows = [r for r in backend.select(_RESOLVE, {"needle": ox.Literal(needle)})[1]
-            if r[0] is not None]
+    # the needle is an input of these queries, not a filter on what they find: it goes in
+    # as their own VALUES block (an endpoint gets a string parameter as a FILTER)
+    given = {"needle": ox.Literal(needle)}
+    rows = [r for r in backend.select(with_values(_RESOLVE, given), {})[1] if r[0] is not None]
     if not rows:
-        rows = backend.select(_RESOLVE_NAME, {"needle": ox.Literal(needle)})[1]
+        rows = backend.select(with_values(_RESOLVE_NAME, given), {})[1]
     found = sorted({(int(r[1].value), r[0].value) for r in rows if r[0] is not None})
     best = [iri for how, iri in found if how == found[0][0]] if found else []
     if len(best) == 1:
@@ -353,6 +356,33 @@ def with_values(text: str, bindings: Mapping[str, Term]) -> str:
     """
     if not bindings:
         return text
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(str(v) for v in bindings.values())
+    return _append_to_where(text, f"VALUES ({names}) {{ ({terms}) }}")
+
+
+def with_endpoint_bindings(text: str, bindings: Mapping[str, Term]) -> str:
+    """The query as sent to an endpoint: `with_values`' meaning, in the forms Virtuoso 7.2
+    also answers right (tests/test_push.py runs the library on it):
+
+    - one single-variable VALUES block per parameter: a multi-variable VALUES over a
+      sub-select's results fails to compile there ("SQ156: Internal Optimized compiler
+      error : Bad dfe in sqlo_place_exp"; actor-timeline with actor and year);
+    - a plain string as `FILTER(STR(?p) = "...")`: a non-ASCII literal in the query text
+      (a VALUES row, or `?p = "..."`) never equals the stored string there unless the stored
+      side goes through STR() (openlink/virtuoso-opensource#300, #609), so region "Ségou"
+      found nothing.
+    """
+    if not bindings:
+        return text
+    return _append_to_where(text, "\n  ".join(
+        f"FILTER(STR(?{name}) = {term})"
+        if isinstance(term, ox.Literal) and term.datatype.value == _XSD_STRING
+        else f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items()))
+
+
+def _append_to_where(text: str, block: str) -> str:
+    """`block` as the last element of the query's outermost group (after its WHERE)."""
     braces = _scan_braces(text)
     m = re.search(r"\bWHERE\b", _blank_comments(text), re.I)
     start = next((k for k, (pos, c) in enumerate(braces)
@@ -363,10 +393,7 @@ def with_values(text: str, bindings: Mapping[str, Term]) -> str:
     for pos, c in braces[start:]:
         depth += 1 if c == "{" else -1
         if depth == 0:
-            names = " ".join(f"?{k}" for k in bindings)
-            terms = " ".join(str(v) for v in bindings.values())
-            block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
-            return text[:pos] + block + text[pos:]
+            return text[:pos] + f"\n  {block}\n" + text[pos:]
     raise BadInput("cannot bind parameters: unbalanced braces in the query")
 
 
@@ -525,7 +552,7 @@ class RemoteBackend:
     def select(self, text: str, bindings: Mapping[str, Term]) -> tuple[list[str], Rows]:
         import requests
 
-        data: dict[str, str] = {"query": with_values(text, bindings)}
+        data: dict[str, str] = {"query": with_endpoint_bindings(text, bindings)}
         if self.union_default_graph:
             data["union-default-graph"] = ""
         try:
