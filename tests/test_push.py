@@ -173,6 +173,18 @@ def compare_library(endpoint: str, store: ox.Store) -> list[str]:
     return differ
 
 
+def test_summary_queries_refuse_an_endpoint_without_summaries(oxigraph_rw, store_dir):
+    """Graphs pushed without the summary graph: a query reading it says so, not 0 rows."""
+    from conflictkg.errors import BadInput
+    from conflictkg.query import run_remote
+
+    push(store_dir, Target(graph_store=oxigraph_rw.store_url), graphs=[iris.REGISTRY_GRAPH],
+         progress=False)
+    with pytest.raises(BadInput, match="no summaries"):
+        run_remote(oxigraph_rw.query_url, "alliances")
+    assert run_remote(oxigraph_rw.query_url, "event-evidence").columns  # reads none
+
+
 def test_endpoint_bindings_are_forms_virtuoso_answers():
     """One VALUES block per parameter, plain strings as FILTER(STR(?p) = ...): the forms of
     `with_values` that Virtuoso 7.2 also answers right (see `with_endpoint_bindings`)."""
