@@ -29,27 +29,25 @@ SUMMARY = ox.NamedNode(iris.SUMMARY_GRAPH)
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ROW = "https://w3id.org/conflictkg/id/summary/"
 
-# each tally: its row IRIs' prefix, its key properties (in the order its IRI is minted
-# from), the keys every row has, and its properties
+# each tally: its row IRIs' prefix, its own properties (always there / counts, left out
+# when 0 or, for a lower bound, equal to the stated count)
 TALLIES = {
-    "ActorTally": (ROW + "attribution/actor/", ["tallyActor", "tallyRegion", "tallyYear"],
-                   {"tallyActor", "tallyEvents"},
+    "ActorTally": (ROW + "attribution/actor/", {"tallyActor", "tallySlice", "tallyEvents"},
                    {"tallyKilledStated", "tallyKilledLowerBound", "tallyNotAsserted"}),
-    "KindTally": (ROW + "attribution/kind/", ["tallyKind", "tallyRegion", "tallyYear"],
-                  {"tallyKind", "tallyEvents"}, {"tallyKilledStated", "tallyKilledLowerBound"}),
-    "VictimTally": (ROW + "victims/", ["victimTallyKind", "victimTallyRegion", "victimTallyYear",
-                                       "victimTallyCategory", "victimTallyHarm"],
-                    {"victimTallyKind", "victimTallyCategory", "victimTallyHarm",
-                     "victimTallyEvents"},
+    "KindTally": (ROW + "attribution/kind/", {"tallyKind", "tallySlice", "tallyEvents"},
+                  {"tallyKilledStated", "tallyKilledLowerBound"}),
+    "VictimTally": (ROW + "victims/", {"victimTallyKey", "victimTallySlice", "victimTallyEvents"},
                     {"victimTallyStated", "victimTallyLowerBound", "victimTallyUncounted"}),
 }
-# the count a lower bound is left out against, when equal to it
 STATED = {"tallyKilledLowerBound": "tallyKilledStated",
           "victimTallyLowerBound": "victimTallyStated"}
+# the shared key nodes: their IRIs' prefix and their properties, in the order the IRI is minted
+KEYS = {"TallySlice": (ROW + "slice/", ["sliceRegion", "sliceYear"]),
+        "HarmKey": (ROW + "harm/", ["harmKeyKind", "harmKeyCategory", "harmKeyHarm"])}
 
 
 def _rows(store: ox.Store, cls: str) -> dict[str, dict[str, list]]:
-    """The rows of one tally: row IRI -> property local name -> values."""
+    """The nodes of one summary class: IRI -> property local name -> values."""
     out: dict[str, dict[str, list]] = {}
     for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(CKG + cls), SUMMARY):
         row = out.setdefault(q.subject.value, {})
@@ -61,26 +59,51 @@ def _rows(store: ox.Store, cls: str) -> dict[str, dict[str, list]]:
     return out
 
 
+def _md5(values: list[str]) -> str:
+    return hashlib.md5("|".join(values).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("cls", sorted(KEYS))
+def test_key_nodes_are_minted_from_their_values(cls, case_store):
+    prefix, props = KEYS[cls]
+    nodes = _rows(case_store, cls)
+    assert nodes
+    for iri, node in nodes.items():
+        assert set(node) <= set(props) and all(len(v) == 1 for v in node.values()), iri
+        assert iri == prefix + _md5([node[k][0].value if k in node else "" for k in props])
+
+
 @pytest.mark.parametrize("cls", sorted(TALLIES))
 def test_tallies_are_keyed_as_documented_and_compact(cls, case_store):
     rows = _rows(case_store, cls)
     assert rows, f"the test graph gives no {cls} row: the reference comparison proves nothing"
-    prefix, keys, always, counts = TALLIES[cls]
-    own = {k.removeprefix(CKG) for k in set(keys) | always | counts}
+    prefix, always, counts = TALLIES[cls]
+    nodes = {**_rows(case_store, "TallySlice"), **_rows(case_store, "HarmKey")}
+
+    def value(node: dict, prop: str) -> str:
+        return node[prop][0].value if prop in node else ""
+
     seen = set()
     for iri, row in rows.items():
-        assert set(row) <= own | set(keys), f"{iri} uses {set(row) - own}"
+        assert set(row) <= always | counts, f"{iri} uses {set(row) - always - counts}"
         assert always <= set(row), f"{iri} lacks {always - set(row)}"
         assert all(len(v) == 1 for v in row.values()), f"{iri} has a property twice"
-        values = [row[k][0].value if k in row else "" for k in keys]
-        assert iri == prefix + hashlib.md5("|".join(values).encode()).hexdigest()
-        assert tuple(values) not in seen
-        seen.add(tuple(values))
+        slice_ = nodes[value(row, "victimTallySlice" if cls == "VictimTally" else "tallySlice")]
+        where = [value(slice_, "sliceRegion"), value(slice_, "sliceYear")]
+        if cls == "VictimTally":
+            key = nodes[value(row, "victimTallyKey")]
+            keys = [value(key, "harmKeyKind"), *where, value(key, "harmKeyCategory"),
+                    value(key, "harmKeyHarm")]
+        else:
+            keys = [value(row, "tallyActor" if cls == "ActorTally" else "tallyKind"), *where]
+        assert iri == prefix + _md5(keys)
+        assert tuple(keys) not in seen
+        seen.add(tuple(keys))
         for c in counts & set(row):  # compact: no 0, no lower bound equal to the stated count
-            value = int(row[c][0].value)
-            assert value != 0, f"{iri}: {c} 0 is written"
+            count = int(row[c][0].value)
+            assert count != 0, f"{iri}: {c} 0 is written"
             if c in STATED:
-                assert value != int(row.get(STATED[c], [ox.Literal("0")])[0].value)
+                assert count != int(row.get(STATED[c], [ox.Literal("0")])[0].value)
 
 
 @pytest.mark.parametrize("name, zero", [
