@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conflictkg.extract import extract_report
+from conflictkg.extract.acronyms import find_definitions
 from conflictkg.facts import SYMMETRIC_RELATIONS
 from conflictkg.reports import Report, ReportMeta
 
@@ -53,6 +54,11 @@ def test_case(path: Path, registry) -> None:
     for want in case.get("events", []):
         misses = [_fits(want, e) for e in events]
         assert any(not m for m in misses), f"no event fits {want}: {misses}"
+    if case.get("defined"):
+        defs = find_definitions(case["text"], case["country"], registry)
+        for acr, kind in case["defined"].items():
+            assert acr in defs, f"{acr} not defined; definitions: {sorted(defs)}"
+            assert defs[acr].kind == kind, f"{acr}: want kind {kind}, got {defs[acr].kind}"
     for key, kind in case.get("actors", {}).items():
         assert key in result.actors, f"actor {key} not in the result's actors {sorted(result.actors)}"
         assert result.actors[key].kind == kind, f"{key}: want kind {kind}, got {result.actors[key].kind}"

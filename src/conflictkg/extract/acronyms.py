@@ -22,7 +22,7 @@ from conflictkg.registry import Registry, norm
 
 NOT_ACTOR = "-"
 # "(DSS)", "(ISIS-WA)", "(FAMa)": at least two capitals, nothing else inside the brackets
-DEFINITION = re.compile(r" \((?P<acr>[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")
+DEFINITION = re.compile(r" \((?P<acr>[A-Z1-9][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")
 NAME_WORD = re.compile(r"[A-Z][\w’'\-]*|[a-zé]+")
 CONNECTORS = frozenset(
     {"of", "for", "and", "the", "de", "du", "des", "la", "le", "pour", "in", "on", "against", "to"}
@@ -40,6 +40,12 @@ DESCRIBED = re.compile(
     r"(?:armed groups?|rebel groups?|rebel movement|militias?|insurgent groups?|armed movement|rebels|"
     r"fighters)\b"
 )
+# "the ruling Sudan People's Liberation Movement (SPLM) party", "(SPLM) political party", "(ANC), the
+# ruling party": a party, whatever its name's head noun ("Liberation") would say
+PARTY = re.compile(
+    r"(?:\s+|,\s+(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?)(?:political |ruling |opposition )?part(?:y|ies)\b"
+)
+RULING = re.compile(r"\b(?:the )?ruling (?:party )?$")
 ARMED = frozenset({"StateForce", "ForeignForce", "IslamistArmedGroup", "RebelGroup", "ProGovernmentMilitia"})
 FORCE_TAIL = re.compile(r"\s+(?:Forces?|Services?)$")
 
@@ -74,10 +80,14 @@ def kind_of_name(full: str) -> str | None:
 def _full_name(text: str, end: int, acr: str) -> str | None:
     """The run of capitalised words (with "of", "and"... inside) just before `end`."""
     words = text[max(0, end - 160) : end].split(" ")
+    # "3R" is three words with an R: "Return, Reclamation, Rehabilitation (3R)"
+    letters = re.sub(r"^([2-9])([A-Z])", lambda m: m.group(2) * int(m.group(1)), acr.upper())
+    letters = re.sub(r"[^A-Z]", "", letters)
     taken: list[str] = []
     for w in reversed(words):
         bare = w.strip(",;:")
-        if bare != w and taken:
+        listed = w.endswith(",") and bare[:1].isupper() and 0 < len(taken) < len(letters)
+        if bare != w and taken and not listed:
             break  # a comma ends the name: "a Shia political organization, the Islamic Movement..."
         if not bare or not NAME_WORD.fullmatch(bare):
             break
@@ -100,7 +110,6 @@ def _full_name(text: str, end: int, acr: str) -> str | None:
     if not taken:
         return None
     starts = [i for i, w in enumerate(taken) if w[0].isupper() and w[0] == acr[0].upper()]
-    letters = re.sub(r"[^A-Z]", "", acr.upper())
     exact = [i for i in starts if "".join(w[0] for w in taken[i:] if w[0].isupper()) == letters]
     # else the whole run: a translated name ("Armed Forces of the Democratic Republic of the
     # Congo (FARDC)", "Congolese National Police (PNC)")
@@ -155,7 +164,10 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
         else:
             kind = kind_of_name(full)
             said = DESCRIBED.match(text, m.end())
-            if said is not None and kind not in ARMED:
+            start = m.start() - len(full)
+            if PARTY.match(text, m.end()) or RULING.search(text, max(0, start - 16), max(0, start)):
+                kind = "Civilian"
+            elif said is not None and kind not in ARMED:
                 # "the Patriotic Movement for the Central African Republic (MPC) armed group"
                 kind = "IslamistArmedGroup" if said.group("islamist") else "RebelGroup"
             if kind is None:

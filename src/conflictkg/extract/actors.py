@@ -187,7 +187,7 @@ def record_for(
     label = re.sub(r"^(?:the|an?)\s+", "", (text or "").strip(), flags=re.I)
     label = re.sub(
         r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|gunmen|officers|"
-        r"agents|warplanes|aircraft|drones|forces)$",
+        r"agents|warplanes|aircraft|drones|forces|armed groups?|rebel groups?|armed movement)$",
         "",
         label,
         flags=re.I,
@@ -401,6 +401,21 @@ def find_actors(
             else ("IslamistArmedGroup" if ISLAMIST_NAME.search(name) else "RebelGroup")
         )
         cands.append(ActorMention(key, kind, m.start("name"), m.start("name") + len(name), name))
+    # "elements of the FPRC", "3R elements", "forces associated with the SPLM-IO", "elements of the
+    # Anti-balaka and ex-Seleka": a group named through its members
+    if PART_QUICK.search(text):
+        for m in PART_OF.finditer(text):
+            for grp in ("name", "name2"):
+                name = m.group(grp)
+                if name is None:
+                    continue
+                hit = _named_group(name, m.group("part").lower(), country, registry)
+                if hit is None:
+                    break
+                start = m.start() if grp == "name" else m.start(grp)
+                cands.append(
+                    ActorMention(hit[0], hit[1], start, m.end(grp), name, registry=_in_reg(hit[0], registry))
+                )
     if defs:
         cands = _apply_definitions(text, cands, defs, registry)
     # keep the longest non-overlapping mentions (coordination pieces first)
@@ -415,6 +430,36 @@ def find_actors(
     return kept
 
 
+def _named_group(
+    name: str, part: str, country: str | None, registry: Registry | None
+) -> tuple[str, str] | None:
+    """The group "elements of NAME" names: a registry actor, else a new key whose kind the name's
+    head noun says (data/acronym_kinds.tsv); an unknown acronym is an armed group, as elsewhere.
+    "members of" a body the head noun does not make armed (a party, a union, a court) is no
+    perpetrator here (its members are often the victims)."""
+    from conflictkg.extract.acronyms import NOT_ACTOR, kind_of_name
+
+    if _not_a_name(name) or (registry is not None and registry.places_named(name)):
+        return None
+    hit = resolve_phrase(name, country, registry)
+    if hit is not None:
+        return hit
+    key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+    if not key:
+        return None
+    if registry is not None and key in registry.actors:
+        return key, registry.actors[key].kind
+    kind = kind_of_name(name)
+    acronym = re.fullmatch(r"(?:ex-)?[A-Z0-9][A-Z0-9\-]*[A-Z][A-Za-z0-9\-]*", name) is not None
+    if kind is None or kind == NOT_ACTOR:
+        if not acronym and part not in ARMED_PARTS:
+            return None
+        kind = "IslamistArmedGroup" if ISLAMIST_NAME.search(name) else "RebelGroup"
+    if part == "members" and kind not in ARMED_KINDS:
+        return None
+    return key, kind
+
+
 def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registry: Registry | None) -> list:
     """The report's own definitions decide an acronym's key and kind; a defined acronym or
     full name is a mention wherever it stands ("members of vigilante groups, such as the CJTF")."""
@@ -427,7 +472,8 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
         if d is None and " " in c.text:
             bare = re.sub(
                 r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|"
-                r"insurgents|gunmen|officers|police|agents|guards|forces|warplanes|aircraft|drones)$",
+                r"insurgents|gunmen|officers|police|agents|guards|forces|warplanes|aircraft|drones|"
+                r"armed groups?|rebel groups?|armed movement)$",
                 "",
                 c.text,
                 flags=re.I,
@@ -482,9 +528,24 @@ NAMED_ACTOR = re.compile(
 )
 
 ACRONYM_FORCE = re.compile(
-    r"\b(?P<name>[A-Z]{2,}[A-Za-z\-]*|(?:al-|Al-)?(?:Taliban|Shabaab|Boko Haram|ISIS|ISIL|Daesh|Houthi|Hezbollah|Hamas)[\w\-]*)"  # noqa: E501
-    r" (?P<noun>fighters|militants|militiamen|militia|members|personnel|soldiers|troops|elements|rebels|insurgents|"  # noqa: E501
-    r"gunmen|officers|police|agents|warplanes|aircraft|drones|forces)\b"
+    r"(?:\b|\()(?P<name>(?:ex-)?[A-Z]{2,}[A-Za-z\-]*|[1-9][A-Z]+\b|(?:al-|Al-)?(?:Taliban|Shabaab|Boko Haram|ISIS|ISIL|Daesh|Houthi|Hezbollah|Hamas)[\w\-]*)"  # noqa: E501
+    r"\)? (?P<noun>fighters|militants|militiamen|militia|members|personnel|soldiers|troops|elements|rebels|insurgents|"  # noqa: E501
+    r"gunmen|officers|police|agents|warplanes|aircraft|drones|forces|armed groups?|rebel groups?|"
+    r"armed movement)\b"
+)
+# a group's name: "the FPRC", "3R", "Anti-balaka", "ex-Seleka", "the Union for Peace"
+GROUP_NAME = r"(?:ex-|former )?(?:al-|Al-)?(?:[A-Z][\w’'\-]*|[1-9][A-Z]+\b)(?: (?:[A-Z][\w’'\-]*|of the|of|for the|for))*?(?<! of)(?<! the)(?<! for)"  # noqa: E501
+PART_OF = re.compile(
+    r"\b(?P<part>elements|fighters|combatants|militants|militiamen|members|forces|factions?)"
+    r" (?:of|from|associated with|affiliated with|allied (?:with|to)|aligned with|loyal to|linked to)"
+    r" (?:the )?"
+    rf"(?P<name>{GROUP_NAME})(?: and (?:the )?(?P<name2>{GROUP_NAME}))?(?![\w’'\-])"
+)
+PART_QUICK = re.compile(
+    r"\b(?:elements|fighters|combatants|militants|militiamen|members|forces|factions?) [a-z]"
+)
+ARMED_PARTS = frozenset(
+    {"elements", "fighters", "combatants", "militants", "militiamen", "forces", "faction", "factions"}
 )
 BY_NAMED = re.compile(r"\bby (?:the |an? )?(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3})")
 NAMED_COORD = re.compile(

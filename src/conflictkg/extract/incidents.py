@@ -20,7 +20,7 @@ from conflictkg.extract.clues import JUDICIAL_SPLIT, NO_PERP_TYPES, REPRISAL, VI
 from conflictkg.extract.counts import victims_of
 from conflictkg.extract.dates import interval, shift, span_days
 from conflictkg.facts import EVENT_TYPES, Event, Span, Victim
-from conflictkg.registry import norm
+from conflictkg.registry import Registry, norm
 
 SEPARATE = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:separate|different|distinct|simultaneous) "
@@ -420,8 +420,8 @@ def _event(inc: Incident, pieces: list[Clues], doc: str, kinds: dict[str, str], 
     # A reporting or intergovernmental organisation named in a sentence about harm done is its
     # source ("Amnesty International documented..."), not the one who did it.
     sources = [k for k in perps if kinds.get(k) == "Organization"] if types[0] in HARM_TYPES else []
-    perps = [k for k in perps if k not in sources]
-    targets = [k for k in inc.targets if k not in perps or "ArmedClash" in types]
+    perps = _named_over_generic([k for k in perps if k not in sources], kinds)
+    targets = _named_over_generic([k for k in inc.targets if k not in perps or "ArmedClash" in types], kinds)
     d, prec = date if date else (inc.date, inc.precision)
     killed = inc.killed
     if date is not None:
@@ -448,11 +448,26 @@ def _event(inc: Incident, pieces: list[Clues], doc: str, kinds: dict[str, str], 
     )
 
 
-def merge_retellings(events: list[Event]) -> list[Event]:
-    """One incident told twice in a report is one event with both quotes."""
+NAMED_GROUP_KINDS = frozenset({"RebelGroup", "RebelCoalition", "IslamistArmedGroup", "EthnicMilitia"})
+GROUP_GENERICS = frozenset({"ARMED_GROUP", "ISLAMIST_UNSPECIFIED"})
+
+
+def _named_over_generic(keys: list[str], kinds: dict[str, str]) -> list[str]:
+    """ "The Patriotic Movement ... (MPC) armed group", "members of the armed group UPC": where
+    the text names the group, the generic "armed group" beside it is the same group."""
+    if not any(k in GROUP_GENERICS for k in keys):
+        return keys
+    if not any(kinds.get(k) in NAMED_GROUP_KINDS and k not in GENERIC_KEYS for k in keys):
+        return keys
+    return [k for k in keys if k not in GROUP_GENERICS]
+
+
+def merge_retellings(events: list[Event], registry: Registry | None = None) -> list[Event]:
+    """One incident told twice in a report is one event with both quotes. `registry`'s
+    gazetteer tells a place's name from a person's."""
     out: list[Event] = []
     for ev in events:
-        host = next((o for o in out if _same(o, ev)), None)
+        host = next((o for o in out if _same(o, ev, registry)), None)
         if host is None:
             out.append(ev)
             continue
@@ -492,7 +507,7 @@ def merge_retellings(events: list[Event]) -> list[Event]:
     return out
 
 
-def _same(a: Event, b: Event) -> bool:
+def _same(a: Event, b: Event, registry: Registry | None = None) -> bool:
     if a.doc != b.doc or not a.date or not b.date:
         return False
     if a.quotes[0] == b.quotes[0] and a.date == b.date and a.types[0] == b.types[0]:
@@ -513,14 +528,73 @@ def _same(a: Event, b: Event) -> bool:
             and "day" in (a.date_precision, b.date_precision)
             or a.date == b.date
             and a.date_precision == "range"
+            or a.types[0] == b.types[0]
+            and _corroborated(a, b, True, registry)
         )
-    if not same_day:
-        return False
     # one place unknown: compatible when the known one lies in the region the other names
     ra, rb = norm(a.admin1 or ""), norm(b.admin1 or "")
     if (la or lb) and ra and rb and ra != rb:
         return False
+    if not same_day:
+        # "in early January ... Maleyombo was arrested in Bangui" after "Maleyombo was arrested in
+        # January in Bangui": the same person, or the same large toll, at overlapping dates
+        return a.types[0] == b.types[0] and _corroborated(a, b, False, registry)
     return a.types[0] == b.types[0] or bool(set(a.types[:2]) & set(b.types[:2]))
+
+
+# a person's name as reports write it: two or more capitalised words, with particles inside
+PERSON = re.compile(
+    r"(?<![\w’'\-])[A-Z][a-z’'\-]+(?: (?:(?:al|el|bin|ben|wa|ould|ag|de|da|dos|van|von)[ \-])?[A-Z][a-z’'\-]+)+"  # noqa: E501
+)
+NAME_NOT_PERSON = re.compile(
+    r"^(?:On|In|At|During|After|Before|Since|From|According|The|A|An|His|Her|Their|Its|This|That|Also|Former|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+
+
+def _people(ev: Event, registry: Registry | None) -> set[str]:
+    """The names of persons an event's quotes give ("Thierry Savonarole Maleyombo"): runs of
+    capitalised words that are no institution (data/acronym_kinds.tsv), place, country or
+    demonym."""
+    from conflictkg.extract.acronyms import kind_of_name
+    from conflictkg.extract.actors import _not_a_name
+
+    out = set()
+    for q in ev.quotes:
+        for m in PERSON.finditer(q):
+            if PLACE_BEFORE.search(q, max(0, m.start() - 12), m.start()):
+                continue  # "in Addis Ababa", "near Nana Gribizi": a place
+            name = m.group()
+            while NAME_NOT_PERSON.match(name):
+                name = name.split(" ", 1)[1] if " " in name else ""
+            if name.count(" ") < 1 or _not_a_name(name) or kind_of_name(name) is not None:
+                continue
+            if any(_not_a_name(w) for w in name.split(" ")) or COMPASS.match(name):
+                continue  # "Central African", "Malian Army", "South Kivu"
+            if registry is not None and registry.places_named(name):
+                continue
+            out.add(name)
+    return out
+
+
+PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|across|including|of|and)\s+(?:the\s+)?$")
+COMPASS = re.compile(
+    r"(?:North|South|East|West|Upper|Lower|Central|Greater)(?:ern|ward)?\b|(?:Northeast|Northwest|Southeast|Southwest)\w*"
+)
+
+
+def _toll(ev: Event) -> int:
+    return max([ev.killed or 0, *(v.count or 0 for v in ev.victims)])
+
+
+def _corroborated(a: Event, b: Event, same_place: bool, registry: Registry | None) -> bool:
+    """Two tellings at overlapping (not the same) dates are one incident when they name the
+    same person, or when they give the same toll of several victims at the same place."""
+    ta, tb = _toll(a), _toll(b)
+    if same_place and ta >= 2 and tb >= 2 and abs(ta - tb) <= 0.1 * max(ta, tb):
+        return True
+    people = _people(a, registry)
+    return bool(people and people & _people(b, registry))
 
 
 def number(events: list[Event], stem: str) -> None:

@@ -35,6 +35,11 @@ HARM_TRIGGERS = frozenset(
 )
 
 
+# what a law or a decree lays down is no act either: "decrees detailing ... sanctions to public
+# gatherings", "a law that allows detention without charge"; these stay outside laws ("detained
+# them on charges of ...")
+LAW_GOVERNED = HARM_TRIGGERS | {"Sanction", "ArbitraryArrest", "Release", "Protest"}
+
 NEXT_ACT = re.compile(
     r";|\b(?:and|then|before|while)\s+(?:\w+ly\s+)?(?!attempted\b)\w+ed\b(?!\s+(?:by|of|with)\b)"
 )
@@ -52,8 +57,9 @@ def _frames() -> tuple[tuple[str, re.Pattern, tuple[str, ...]], ...]:
     return tuple(out)
 
 
-def legal_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of `text` where a harm word names a charge, an offence or a law's subject."""
+def legal_spans(text: str) -> list[tuple[int, int, str]]:
+    """The spans of `text` where a harm word names a charge, an offence or a law's subject,
+    each with its frame."""
     low = text.lower()
     spans = []
     for frame, rx, needs in _frames():
@@ -65,19 +71,26 @@ def legal_spans(text: str) -> list[tuple[int, int]]:
                 # ("detained them on charges of espionage and tortured them")
                 stop = NEXT_ACT.search(text, m.end(), m.end() + 100)
                 end = stop.start() if stop else min(len(text), m.end() + 100)
-                spans.append((m.end(), end))
+                spans.append((m.end(), end, frame))
             elif frame == "law":
-                spans.append((m.end(), len(text)))
+                spans.append((m.end(), len(text), frame))
             else:
-                spans.append((m.start(), m.end()))
+                spans.append((m.start(), m.end(), frame))
     return spans
 
 
 def told_harm(text: str, triggers: list) -> list:
     """`triggers` without the harm words a legal frame governs."""
-    if not any(t.type in HARM_TRIGGERS for t in triggers):
+    if not any(t.type in LAW_GOVERNED for t in triggers):
         return triggers
     spans = legal_spans(text)
     if not spans:
         return triggers
-    return [t for t in triggers if t.type not in HARM_TRIGGERS or not any(s <= t.start < e for s, e in spans)]
+    return [
+        t
+        for t in triggers
+        if not any(
+            s <= t.start < e and (t.type in HARM_TRIGGERS or (f != "charge" and t.type in LAW_GOVERNED))
+            for s, e, f in spans
+        )
+    ]

@@ -118,6 +118,7 @@ class Lexicon:
                 "dead",
                 "disobedience",
                 "recommend",
+                "warrant",
                 "call",
                 "demand",
                 "urg",

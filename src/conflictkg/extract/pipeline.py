@@ -149,7 +149,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
         incidents_all.extend(incs)
     state_kinds(kinds)
     events = to_events(incidents_all, report.doc, kinds, country, covers)
-    events = merge_retellings(events)
+    events = merge_retellings(events, registry)
     number(events, Path(report.doc).stem)
     for ev in events:
         ev.country = country
