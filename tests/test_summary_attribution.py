@@ -14,6 +14,7 @@ kind counts once for that kind and once for each of them.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -177,3 +178,50 @@ def test_two_perpetrators_of_one_kind_count_once_for_the_kind(gold_store):
     assert [(r["kind"], r["category"], r["harm"], r["events"], r["victims_lower_bound"],
              r["victims_stated"], r["uncounted_groups"]) for r in victims] == [
         ("state forces", "civilians", "killed", 1, 0, 12, 0)]
+
+
+# Victim groups with an ethnicity: of an event by FAMa and an actor of no kind the queries
+# rank (typed ckg:Actor only), of an event by that actor alone, of an event with no
+# perpetrator, and a group of soldiers (not civilians: left out).
+_ETHNICITY = """
+@prefix ckg: <https://w3id.org/conflictkg/ontology#> .
+@prefix actor: <https://w3id.org/conflictkg/id/actor/> .
+@prefix event: <https://w3id.org/conflictkg/id/event/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/conflictkg/id/graph/test-ethnicity-kinds> {
+  actor:test_unranked a ckg:Actor ; rdfs:label "unknown men"@en ; ckg:registryKey "TEST_UNRANKED" .
+  event:test-eth-a ckg:mainType ckg:ExtrajudicialKilling ;
+      ckg:perpetrator actor:fama , actor:test_unranked ; ckg:victims event:test-eth-a\\/victims\\/1 .
+  event:test-eth-a\\/victims\\/1 ckg:victimCategory ckg:civilians ; ckg:harm ckg:killed ;
+      ckg:count 5 ; ckg:ethnicity "Peul" .
+  event:test-eth-b ckg:mainType ckg:ExtrajudicialKilling ;
+      ckg:perpetrator actor:test_unranked ; ckg:victims event:test-eth-b\\/victims\\/1 .
+  event:test-eth-b\\/victims\\/1 ckg:victimCategory ckg:villagers ; ckg:harm ckg:killed ;
+      ckg:count 3 ; ckg:countQualifier ckg:about ; ckg:ethnicity "Peul" .
+  event:test-eth-c ckg:mainType ckg:Attack ;
+      ckg:victims event:test-eth-c\\/victims\\/1 , event:test-eth-c\\/victims\\/2 .
+  event:test-eth-c\\/victims\\/1 ckg:victimCategory ckg:women ; ckg:harm ckg:injured ;
+      ckg:ethnicity "Peul" .
+  event:test-eth-c\\/victims\\/2 ckg:victimCategory ckg:soldiers ; ckg:harm ckg:killed ;
+      ckg:count 9 ; ckg:ethnicity "Peul" .
+}
+"""
+
+
+def test_harm_by_ethnicity_ranks_perpetrators_as_its_reference(gold_store):
+    """harm-by-ethnicity looks the kinds up (summaries/attribution-kinds.rq) for the few groups
+    with an ethnicity; an event whose perpetrators have no kind counts as "no perpetrator
+    named", and an actor of no kind beside one of a kind is left out, as the reference does."""
+    store = ox.Store()
+    store.extend(gold_store)
+    store.load(_ETHNICITY.encode(), format=ox.RdfFormat.TRIG)
+    summarise(store)
+    reference = load_query(Path(__file__).parent / "query_reference" / "harm-by-ethnicity.rq")
+    want = execute(OxigraphBackend(store), reference, {"ethnicity": "Peul"}).records()
+    got = run_query(store, "harm-by-ethnicity", {"ethnicity": "Peul"}).records()
+    assert got == want
+    assert [(r["harm"], r["kind"], r["events"], r["victims_lower_bound"], r["victims_stated"])
+            for r in got] == [("injured", "no perpetrator named", 1, 0, 0),
+                              ("killed", "no perpetrator named", 1, 0, 3),
+                              ("killed", "state forces", 1, 5, 5)]
+    assert got[2]["perpetrators"] == "Malian Armed Forces"
