@@ -90,3 +90,11 @@ def test_coalitions_answer_as_the_reference_for_every_group(case_store):
     assert groups
     for group in groups:
         assert _same(case_store, "coalitions", {"group": str(group)}) > 0, group
+
+
+def test_quote_lists_are_in_code_point_order(case_store):
+    """A tie's quotes are the same text whichever store computed them (a copy, a
+    materialised store): sorted, not in the engine's order of evaluation."""
+    lists = [q.object.value.split(" | ") for q in _summary(case_store, CKG + "tieQuotes")]
+    assert all(items == sorted(items) for items in lists)
+    assert any(len(items) > 1 for items in lists)
