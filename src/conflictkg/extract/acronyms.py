@@ -119,6 +119,20 @@ def _full_name(text: str, end: int, acr: str) -> str | None:
     return " ".join(taken)
 
 
+def _lower_name(text: str, end: int, acr: str) -> str | None:
+    """A name written in lower case whose initials spell the acronym: "the state security
+    forces (SSF)", "illegal armed groups (IAGs)"."""
+    letters = re.sub(r"s$", "", acr)
+    if not letters.isupper() or not 2 <= len(letters) <= 5:
+        return None
+    words = text[max(0, end - 80) : end].split()[-len(letters) :]
+    if len(words) != len(letters) or not all(w.isalpha() and w.islower() for w in words):
+        return None
+    if "".join(w[0] for w in words) != letters.lower():
+        return None
+    return " ".join(words)
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
 
@@ -144,7 +158,7 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
             continue
         if registry is not None and (acr in registry.actors or _known_alias(acr, registry)):
             continue  # the registry's own actors keep their registry kind
-        full = _full_name(text, m.start(), acr)
+        full = _full_name(text, m.start(), acr) or _lower_name(text, m.start(), acr)
         if full is None:
             continue
         if kind_of_name(full) == NOT_ACTOR:
@@ -212,7 +226,7 @@ def _generic_force(full: str, country: str | None) -> tuple[str, str] | None:
         if _demonym_iso(dem.group(1)) != country:
             return None
         rest = dem.group(2)
-    rest = re.sub(r"^(?:National|Federal|Republican|State|Central)\s+", "", rest)
+    rest = re.sub(r"^(?:National|Federal|Republican|State|Central)\s+", "", rest, flags=re.I)
     for cand in (rest, FORCE_TAIL.sub("", rest)):
         if cand and cand != full:
             hit = _resolve(cand, country, None)

@@ -301,6 +301,12 @@ def find_actors(
     generic, frx = generic_patterns(country)
     for g in generic:
         for m in g.rx.finditer(text):
+            if (
+                g.role == "ARMY"
+                and m.group()[0].isupper()
+                and IN_NAME.search(text, max(0, m.start() - 30), m.start())
+            ):
+                continue  # "the Lord's Resistance Army": a name, not the country's army
             key = role_key(g.role, country)
             if g.role.endswith("ETHNIC_MILITIA"):
                 sd = re.match(r"(?P<w>[A-Z]\w+) self-defen[cs]e", m.group())
@@ -452,11 +458,13 @@ def _named_group(
     kind = kind_of_name(name)
     acronym = re.fullmatch(r"(?:ex-)?[A-Z0-9][A-Z0-9\-]*[A-Z][A-Za-z0-9\-]*", name) is not None
     if kind is None or kind == NOT_ACTOR:
-        if not acronym and part not in ARMED_PARTS:
-            return None
+        if not acronym and (part not in ARMED_PARTS or part in ("armed men", "gunmen")):
+            return None  # "gunmen from Kaka": a place, more likely than a group
         kind = "IslamistArmedGroup" if ISLAMIST_NAME.search(name) else "RebelGroup"
     if part == "members" and kind not in ARMED_KINDS:
         return None
+    if kind in ("Civilian", "Organization") and part in ARMED_PARTS:
+        kind = "RebelGroup"  # "armed men from the Party of the Rally of the Central African nation"
     return key, kind
 
 
@@ -502,6 +510,7 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
     return [c for c in cands if c.kind != NOT_ACTOR]
 
 
+IN_NAME = re.compile(r"(?<![.:;!?] )(?<!^)\b[A-Z][\w’'\-]*[a-z][\w’'\-]* $")
 ISLAMIST_NAME = re.compile(
     r"ISIS|ISIL|Islamic|Daesh|\bal-|\bAl-|Ansar|Boko|Shabaab|Jihad|Qa[’']?ida|Taliban|Hizb|Hayat|Tahrir", re.I
 )
@@ -534,18 +543,29 @@ ACRONYM_FORCE = re.compile(
     r"armed movement)\b"
 )
 # a group's name: "the FPRC", "3R", "Anti-balaka", "ex-Seleka", "the Union for Peace"
-GROUP_NAME = r"(?:ex-|former )?(?:al-|Al-)?(?:[A-Z][\w’'\-]*|[1-9][A-Z]+\b)(?: (?:[A-Z][\w’'\-]*|of the|of|for the|for))*?(?<! of)(?<! the)(?<! for)"  # noqa: E501
+GROUP_NAME = r"(?:ex-|former )?(?:al-|Al-)?(?:[A-Z][\w’'\-]*|[1-9][A-Z]+\b)(?: (?:[A-Z][\w’'\-]*|of the|of|for the|for))*(?<! of)(?<! the)(?<! for)"  # noqa: E501
 PART_OF = re.compile(
-    r"\b(?P<part>elements|fighters|combatants|militants|militiamen|members|forces|factions?)"
+    r"\b(?P<part>elements|fighters|combatants|militants|militiamen|members|forces|factions?|armed men|gunmen)"
     r" (?:of|from|associated with|affiliated with|allied (?:with|to)|aligned with|loyal to|linked to)"
     r" (?:the )?"
     rf"(?P<name>{GROUP_NAME})(?: and (?:the )?(?P<name2>{GROUP_NAME}))?(?![\w’'\-])"
 )
 PART_QUICK = re.compile(
-    r"\b(?:elements|fighters|combatants|militants|militiamen|members|forces|factions?) [a-z]"
+    r"\b(?:elements|fighters|combatants|militants|militiamen|members|forces|factions?|men) [a-z]"
 )
 ARMED_PARTS = frozenset(
-    {"elements", "fighters", "combatants", "militants", "militiamen", "forces", "faction", "factions"}
+    {
+        "elements",
+        "fighters",
+        "combatants",
+        "militants",
+        "militiamen",
+        "forces",
+        "faction",
+        "factions",
+        "armed men",
+        "gunmen",
+    }
 )
 BY_NAMED = re.compile(r"\bby (?:the |an? )?(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*){0,3})")
 NAMED_COORD = re.compile(
@@ -555,6 +575,7 @@ NAMED_COORD = re.compile(
 
 TITLE_BEFORE = re.compile(
     r"\b(?:President|General|Governor|Minister|Colonel|Commander|Chief|Leader|leader|Mr\.|Ms\.|Mrs\.|Dr\.|Sheikh|"
+    r"Lieutenant|Captain|Major|Sergeant|Corporal|Brigadier|Private|Lt\.|Capt\.|Col\.|Gen\.|Maj\.|Sgt\.|"
     r"Senator|Judge|Mayor|Imam|activist|journalist|spokesperson|spokesman)\s+$"
 )
 

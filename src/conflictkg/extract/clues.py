@@ -147,6 +147,13 @@ def _clauses(text: str) -> list[tuple[int, int, bool]]:
 NO_PLACES = PlaceFinding(None, None, [])
 
 
+# a run-in heading that opens a paragraph of the State Department reports: "Killings:", "Government
+# Human Rights Bodies:", "Libel/Slander Laws:" (capitalised words, small words between, a colon)
+RUN_IN_HEADING = re.compile(
+    r"[A-Z][\w’'\-/]*(?: (?:[A-Z][\w’'\-/]*|of|and|or|the|to|in|for|on|against|with|by|a|an)){0,8}:(?= |$)"
+)
+
+
 def read_clause(
     sent: Sentence,
     a: int,
@@ -164,6 +171,12 @@ def read_clause(
     text = sent.text
     for ms, me in masks:  # blank a clause told apart, keeping every offset
         text = text[:ms] + " " * (me - ms) + text[me:]
+    head = RUN_IN_HEADING.match(text) if a == 0 and ": " in text[:90] else None
+    if (
+        head is not None
+    ):  # "Sexual Exploitation of Children: On June 15, ...": a topic, not an act or an actor
+        text = " " * head.end() + text[head.end() :]
+        alias_hits = [h for h in alias_hits if h[0] >= sent.start + head.end()]
     text = text[a:b]
     dates = find_dates(text, covers) if full else []
     triggers = find_triggers(text)

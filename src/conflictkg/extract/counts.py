@@ -125,6 +125,23 @@ def _harm_near(text: str, start: int, end: int) -> str | None:
     return None
 
 
+YEAR_BEFORE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|in|since|of|"
+    r"during|until|by|early|late|mid-)\s*$",
+    re.I,
+)
+
+
+def _a_year(text: str, start: int, n: str) -> bool:
+    """Is the number at `start` a year ("December 2019", "in 2013"), not a count?"""
+    return (
+        len(n) == 4
+        and n.isdigit()
+        and 1900 <= int(n) <= 2100
+        and YEAR_BEFORE.search(text, max(0, start - 12), start) is not None
+    )
+
+
 NUM_QUICK = re.compile(rf"\d|\b(?:{NUMW}|{'|'.join(VAGUE_NUMBERS)})\b", re.I)
 
 
@@ -137,6 +154,8 @@ def find_counts(text: str) -> list[Count]:
         return out
     for m in rx.counted.finditer(text) if numbers else ():
         n = m.group("n")
+        if _a_year(text, m.start("n"), n):
+            continue  # "In December 2019 a young man ... was killed"
         val = _value(n)
         vague = n.lower() in VAGUE_NUMBERS
         qual = None if vague else QMAP.get((m.group("q") or "").lower(), "exact")
@@ -157,6 +176,8 @@ def find_counts(text: str) -> list[Count]:
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         n = m.group("n1") or m.group("n2")
+        if _a_year(text, m.start("n1") if m.group("n1") else m.start("n2"), n):
+            continue
         h = m.group("hv1") or m.group("hv2")
         hm = lexicon().harm_any.match(h)
         harm = harm_of(hm) if hm else "killed"
