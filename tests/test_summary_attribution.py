@@ -33,14 +33,16 @@ ROW = "https://w3id.org/conflictkg/id/summary/"
 # each tally: its row IRIs' prefix, its own properties (always there / counts, left out
 # when 0 or, for a lower bound, equal to the stated count)
 TALLIES = {
-    "ActorTally": (ROW + "attribution/actor/", {"tallyActor", "tallySlice", "tallyEvents"},
-                   {"tallyKilledStated", "tallyKilledLowerBound", "tallyNotAsserted"}),
-    "KindTally": (ROW + "attribution/kind/", {"tallyKind", "tallySlice", "tallyEvents"},
-                  {"tallyKilledStated", "tallyKilledLowerBound"}),
+    "ActorTally": (ROW + "attribution/actor/",
+                   {"actorTallyActor", "actorTallySlice", "actorTallyEvents"},
+                   {"actorTallyKilledStated", "actorTallyKilledLowerBound", "actorTallyNotAsserted"}),
+    "KindTally": (ROW + "attribution/kind/", {"kindTallyKind", "kindTallySlice", "kindTallyEvents"},
+                  {"kindTallyKilledStated", "kindTallyKilledLowerBound"}),
     "VictimTally": (ROW + "victims/", {"victimTallyKey", "victimTallySlice", "victimTallyEvents"},
                     {"victimTallyStated", "victimTallyLowerBound", "victimTallyUncounted"}),
 }
-STATED = {"tallyKilledLowerBound": "tallyKilledStated",
+STATED = {"actorTallyKilledLowerBound": "actorTallyKilledStated",
+          "kindTallyKilledLowerBound": "kindTallyKilledStated",
           "victimTallyLowerBound": "victimTallyStated"}
 # the shared key nodes: their IRIs' prefix and their properties, in the order the IRI is minted
 KEYS = {"TallySlice": (ROW + "slice/", ["sliceRegion", "sliceYear"]),
@@ -89,14 +91,15 @@ def test_tallies_are_keyed_as_documented_and_compact(cls, case_store):
         assert set(row) <= always | counts, f"{iri} uses {set(row) - always - counts}"
         assert always <= set(row), f"{iri} lacks {always - set(row)}"
         assert all(len(v) == 1 for v in row.values()), f"{iri} has a property twice"
-        slice_ = nodes[value(row, "victimTallySlice" if cls == "VictimTally" else "tallySlice")]
+        family = {"ActorTally": "actorTally", "KindTally": "kindTally", "VictimTally": "victimTally"}
+        slice_ = nodes[value(row, family[cls] + "Slice")]
         where = [value(slice_, "sliceRegion"), value(slice_, "sliceYear")]
         if cls == "VictimTally":
             key = nodes[value(row, "victimTallyKey")]
             keys = [value(key, "harmKeyKind"), *where, value(key, "harmKeyCategory"),
                     value(key, "harmKeyHarm")]
         else:
-            keys = [value(row, "tallyActor" if cls == "ActorTally" else "tallyKind"), *where]
+            keys = [value(row, "actorTallyActor" if cls == "ActorTally" else "kindTallyKind"), *where]
         assert iri == prefix + _md5(keys)
         assert tuple(keys) not in seen
         seen.add(tuple(keys))
