@@ -31,7 +31,7 @@ CKG = "https://w3id.org/conflictkg/ontology#"
 def _norm(value: object) -> object:
     """A GROUP_CONCAT'd cell compares as the set of its items (their order is the engine's)."""
     if isinstance(value, str):
-        return " | ".join(sorted(re.split(r" \| |, ", value)))
+        return " | ".join(sorted(re.split(r" \| |, |; ", value)))
     if isinstance(value, float):
         return round(value, 9)
     return value
