@@ -239,9 +239,11 @@ def find_actors(
     country: str | None,
     registry: Registry | None,
     defs: dict | None = None,
+    antecedent: tuple[str, str] | None = None,
 ) -> list[ActorMention]:
     """Every actor mention in one sentence, longest first, with its role. `defs` are the
-    acronyms the report defines (`acronyms.find_definitions`): they say what an acronym is."""
+    acronyms the report defines (`acronyms.find_definitions`): they say what an acronym is.
+    `antecedent` (key, kind) is the armed group named last before: "the group" is that group."""
     cands: list[ActorMention] = []
     # coordinated force nouns: "Government and French troops", "Malian and “white” foreign soldiers"
     for m in COORD.finditer(text):
@@ -422,6 +424,9 @@ def find_actors(
                 cands.append(
                     ActorMention(hit[0], hit[1], start, m.end(grp), name, registry=_in_reg(hit[0], registry))
                 )
+    if antecedent is not None and "the " in text:
+        for m in THE_GROUP.finditer(text):
+            cands.append(ActorMention(antecedent[0], antecedent[1], m.start(), m.end(), m.group()))
     if defs:
         cands = _apply_definitions(text, cands, defs, registry)
     # keep the longest non-overlapping mentions (coordination pieces first)
@@ -510,6 +515,8 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
     return [c for c in cands if c.kind != NOT_ACTOR]
 
 
+# "In February the group reportedly executed ...": the armed group named just before
+NAMED_GROUP_KINDS = frozenset({"RebelGroup", "RebelCoalition", "IslamistArmedGroup", "EthnicMilitia"})
 IN_NAME = re.compile(r"(?<![.:;!?] )(?<!^)\b[A-Z][\w’'\-]*[a-z][\w’'\-]* $")
 ISLAMIST_NAME = re.compile(
     r"ISIS|ISIL|Islamic|Daesh|\bal-|\bAl-|Ansar|Boko|Shabaab|Jihad|Qa[’']?ida|Taliban|Hizb|Hayat|Tahrir", re.I
@@ -525,17 +532,23 @@ NOT_NAME_WORDS = re.compile(
 )
 
 
+# what an actor named as the subject does next: "the Taliban attacked", "the group reportedly executed"
+ACTS_NEXT = (
+    r"(?= (?:(?:reportedly|allegedly|also|then|later) )?(?:attacked|killed|abducted|kidnapped|claimed|"
+    r"executed|raided|ambushed|burned|looted|raped|shot|arrested|detained|tortured|beat|beheaded|massacred|"
+    r"opened fire|stormed|seized|captured|abused|recruited|detonated|planted|bombed|fired|shelled|targeted|"
+    r"assassinated|destroyed|harassed|threatened|besieged|overran|hijacked|committed|conducted|carried out|"
+    r"perpetrated|launched)\b)"
+)
 NAMED_ACTOR = re.compile(
     r"(?:^|(?<=[\s(]))(?:the )?(?!"
     + NOT_NAME_WORDS.pattern[1:]
     + r")(?P<name>(?:al-|Al-)?[A-Z][\w’'\-]*(?: (?:[A-Z][\w’'\-]*|al-\w+|of the|of))*?)"
     r"(?: (?P<noun>fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|insurgents|gunmen|officers|police|agents|guards|IEDs?|suicide bombers?))?"  # noqa: E501
-    r"(?= (?:(?:reportedly|allegedly|also|then|later) )?(?:attacked|killed|abducted|kidnapped|claimed|executed|raided|ambushed|burned|looted|"  # noqa: E501
-    r"raped|shot|arrested|detained|tortured|beat|beheaded|massacred|opened fire|stormed|seized|captured|abused|recruited|"  # noqa: E501
-    r"detonated|planted|bombed|fired|shelled|targeted|assassinated|destroyed|harassed|threatened|besieged|overran|hijacked|"
-    r"committed|conducted|carried out|perpetrated|launched)\b)"  # noqa: E501
+     + ACTS_NEXT
 )
 
+THE_GROUP = re.compile(r"\b[Tt]he (?:armed |militant |terrorist |insurgent |extremist )?group" + ACTS_NEXT)
 ACRONYM_FORCE = re.compile(
     r"(?:\b|\()(?P<name>(?:ex-)?[A-Z]{2,}[A-Za-z\-]*|[1-9][A-Z]+\b|(?:al-|Al-)?(?:Taliban|Shabaab|Boko Haram|ISIS|ISIL|Daesh|Houthi|Hezbollah|Hamas)[\w\-]*)"  # noqa: E501
     r"\)? (?P<noun>fighters|militants|militiamen|militia|members|personnel|soldiers|troops|elements|rebels|insurgents|"  # noqa: E501

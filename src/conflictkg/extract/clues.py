@@ -150,7 +150,7 @@ NO_PLACES = PlaceFinding(None, None, [])
 # a run-in heading that opens a paragraph of the State Department reports: "Killings:", "Government
 # Human Rights Bodies:", "Libel/Slander Laws:" (capitalised words, small words between, a colon)
 RUN_IN_HEADING = re.compile(
-    r"[A-Z][\w’'\-/]*(?: (?:[A-Z][\w’'\-/]*|of|and|or|the|to|in|for|on|against|with|by|a|an)){0,8}:(?= |$)"
+    r"[A-Z][\w’'\-/]*(?: (?:[A-Z][\w’'\-/]*|of|and|or|the|to|in|for|on|against|with|by|a|an)){0,8}:(?=[ \u00a0]|$)"  # noqa: E501
 )
 
 
@@ -166,12 +166,13 @@ def read_clause(
     full: bool = True,
     masks: tuple[tuple[int, int], ...] = (),
     defs: dict | None = None,
+    antecedent: tuple[str, str] | None = None,
 ) -> Clues:
     """`full=False` reads only actors and triggers (a sentence read for its relations)."""
     text = sent.text
     for ms, me in masks:  # blank a clause told apart, keeping every offset
         text = text[:ms] + " " * (me - ms) + text[me:]
-    head = RUN_IN_HEADING.match(text) if a == 0 and ": " in text[:90] else None
+    head = RUN_IN_HEADING.match(text) if a == 0 and ":" in text[:90] else None
     if (
         head is not None
     ):  # "Sexual Exploitation of Children: On June 15, ...": a topic, not an act or an actor
@@ -189,7 +190,7 @@ def read_clause(
         and not DEFINITE_REF.search(text[max(0, t.start - 40) : t.start])
     ]
     triggers = told_harm(text, triggers)
-    actors = find_actors(text, sent.start + a, alias_hits, country, registry, defs)
+    actors = find_actors(text, sent.start + a, alias_hits, country, registry, defs, antecedent)
     places = find_places(text, registry, country, [(x.start, x.end) for x in actors]) if full else NO_PLACES
     counts = find_counts(text) if full else []
     killed, kq = killed_total(counts)

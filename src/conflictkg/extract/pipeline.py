@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from conflictkg.extract.acronyms import defined_record, find_definitions
-from conflictkg.extract.actors import actor_index, record_for
+from conflictkg.extract.actors import GENERIC_KEYS, NAMED_GROUP_KINDS, actor_index, record_for
 from conflictkg.extract.clues import Clues, clause_spans, read_clause
 from conflictkg.extract.incidents import group_paragraph, merge_retellings, number, state_kinds, to_events
 from conflictkg.extract.lexicon import MONTHS, lexicon
@@ -94,12 +94,19 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
     last_place: list = []
     sent_index = 0
     for doc, (s, _e, n) in zip(docs, chosen, strict=True):
+        # the armed group named last in the paragraph, if no generic armed group came after it:
+        # "the group" refers to it
+        antecedent: tuple[str, str] | None = None
+        group_at = -1
         hits = [(a + s, b + s, key) for a, b, key in index.matches(doc)]
         clauses: list[Clues] = []
         anchored = False  # a dated sentence came before in this paragraph: later ones may continue it
         for sent in split_docs([(doc, s, n)], sent_index):
             sent_index = sent.index + 1
             stats.sentences += 1
+            for h in hits:  # a named group earlier in the paragraph, in a sentence read or not
+                if group_at < h[0] and h[1] <= sent.start and kinds.get(h[2]) in NAMED_GROUP_KINDS:
+                    group_at, antecedent = h[0], (h[2], kinds[h[2]])
             try:
                 dated = _dated(sent.text)
                 has_trig = dated or lex.maybe_trigger(sent.text)
@@ -120,8 +127,16 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                             full=full,
                             masks=masks,
                             defs=defs,
+                            antecedent=antecedent,
                         )
                         for m in c.actors:
+                            if m.key in GENERIC_KEYS:
+                                antecedent, group_at = None, max(group_at, sent.start + a + m.start)
+                            elif m.kind in NAMED_GROUP_KINDS and m.text != "the group":
+                                antecedent, group_at = (
+                                    (m.key, m.kind),
+                                    max(group_at, sent.start + a + m.start),
+                                )
                             kinds.setdefault(m.key, m.kind)
                             rec = defined_record(m.key, defs, country, registry) or record_for(
                                 m.key, m.kind, country, registry, m.text
