@@ -7,7 +7,9 @@ nine remain unknown") continue it; a dated sentence that follows up the same act
 actor after an attack (arrests of suspects) and reprisals open their own incident.
 "On May 20 and 23 ..." becomes one incident per day when later sentences say what
 happened on each day. Across the report, the same incident told twice (same day, or
-the same place at overlapping dates, with a shared type) is merged into one event.
+the same place at overlapping dates, with a shared type; at overlapping dates of different
+precision, the same main type and the same person named, or the same toll at the same place)
+is merged into one event.
 """
 
 from __future__ import annotations
@@ -603,6 +605,10 @@ def number(events: list[Event], stem: str) -> None:
 
 
 def state_kinds(kinds: dict[str, str]) -> None:
+    """The actor kinds of the report being read (registry kinds and the report's own). They
+    replace the previous report's: a key's kind must not depend on which reports a worker
+    process read before (the corpus run gave 8,317 or 8,322 events for the same 300 reports)."""
+    _STATE_KIND.clear()
     _STATE_KIND.update(kinds)
 
 
