@@ -22,8 +22,10 @@ from conflictkg.query import (
     format_result,
     list_queries,
     load_query,
+    ox_value,
     query_df,
     run_query,
+    split_order_by,
     with_values,
 )
 
@@ -395,3 +397,28 @@ def test_split_order_by_reads_the_keys():
 
     text, keys = split_order_by("SELECT ?a ?b WHERE { ?a ?p ?b }\nORDER BY DESC(?b) ?a\n")
     assert keys == [("b", True), ("a", False)] and "ORDER" not in text
+
+
+# -- answers cross from the engine as TSV ------------------------------------------------
+
+
+def test_tsv_answers_equal_term_by_term_conversion(case_store):
+    """The embedded store's fast path (SPARQL TSV parsed in Python) gives exactly the values
+    of converting each term: every library query, and every kind of term and escape."""
+    backend = OxigraphBackend(case_store)
+    for name in NAMES:
+        q = load_query(name)
+        text = split_order_by(q.text)[0]
+        bindings = bind_params(q, sample_params(name), backend)
+        columns, rows = backend.select(text, bindings)
+        assert backend.select_values(text, bindings) == (
+            columns, [tuple(ox_value(t) for t in row) for row in rows]), name
+    odd = ('SELECT ?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?m WHERE { BIND(<http://x/a%20b> AS ?a) '
+           'BIND("tab\\there \\"q\\" back\\\\ nl\\nend é ✓ \\u00e9" AS ?b) BIND(3 AS ?c) '
+           'BIND(1.50 AS ?d) BIND(2.5e3 AS ?e) BIND(true AS ?f) BIND("x"@en AS ?g) '
+           'BIND("2020-01-02"^^<http://www.w3.org/2001/XMLSchema#date> AS ?h) '
+           'BIND(-7 AS ?k) BIND("a\\"b"@fr AS ?l) BIND(false AS ?m) }')
+    columns, rows = backend.select(odd, {})
+    fast = backend.select_values(odd, {})
+    assert fast == (columns, [tuple(ox_value(t) for t in row) for row in rows])
+    assert fast[1][0][1] == 'tab\there "q" back\\ nl\nend é ✓ é' and fast[1][0][9] is None
