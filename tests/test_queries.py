@@ -422,3 +422,27 @@ def test_tsv_answers_equal_term_by_term_conversion(case_store):
     fast = backend.select_values(odd, {})
     assert fast == (columns, [tuple(ox_value(t) for t in row) for row in rows])
     assert fast[1][0][1] == 'tab\there "q" back\\ nl\nend é ✓ é' and fast[1][0][9] is None
+
+
+def test_fast_sort_is_the_rank_order():
+    """sort_rows' fast path (values as their own keys, ascending runs in one pass) gives the
+    order of sorting on `_rank` one key at a time, whatever the columns hold."""
+    import random
+
+    from conflictkg.query import _rank, sort_rows
+
+    rng = random.Random(7)
+    kinds = [lambda: IRI(f"http://x/{rng.randrange(9)}"), lambda: f"s{rng.randrange(9)}",
+             lambda: rng.randrange(5), lambda: rng.random(), lambda: None, lambda: "_:b1",
+             lambda: rng.choice([True, False])]
+    for _ in range(200):
+        width = rng.randrange(1, 4)
+        column_kinds = [rng.sample(kinds, rng.choice([1, 1, 2])) for _ in range(width)]
+        rows = [tuple(rng.choice(ks)() for ks in column_kinds) for _ in range(rng.randrange(30))]
+        columns = [f"c{i}" for i in range(width)]
+        keys = [(c, rng.random() < 0.3) for c in rng.sample(columns, rng.randrange(1, width + 1))]
+        want = list(rows)
+        for name, descending in reversed(keys):
+            i = columns.index(name)
+            want.sort(key=lambda row, i=i: _rank(row[i]), reverse=descending)
+        assert sort_rows(columns, rows, keys) == want, (keys, rows)

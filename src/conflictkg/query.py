@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
@@ -710,12 +711,42 @@ def _rank(v: Value) -> tuple[int, Any]:
 
 def sort_rows(columns: list[str], rows: list[tuple[Value, ...]],
               keys: Sequence[tuple[str, bool]]) -> list[tuple[Value, ...]]:
-    """Rows in the order of `keys` (stable: one pass per key, the last key first)."""
+    """Rows in the order of `keys` (stable: one pass per key, the last key first).
+
+    A column of one kind of value and no unbound cell (plain strings, IRIs, or numbers:
+    the usual case) sorts on the values themselves, and consecutive ascending keys of such
+    columns in one pass; other columns through `_rank`. Same order, a few times less CPU
+    on a big answer."""
     out = list(rows)
-    for name, descending in reversed(keys):
+    plain = {name: _plain_column(out, columns.index(name)) for name, _ in keys}
+    todo = list(keys)
+    while todo:
+        # the longest run of plain ascending keys at the end goes in one pass
+        run = 0
+        while run < len(todo) and not todo[-1 - run][1] and plain[todo[-1 - run][0]]:
+            run += 1
+        if run:
+            out.sort(key=itemgetter(*(columns.index(n) for n, _ in todo[len(todo) - run:])))
+            del todo[len(todo) - run:]
+            continue
+        name, descending = todo.pop()
         i = columns.index(name)
-        out.sort(key=lambda row, i=i: _rank(row[i]), reverse=descending)
+        if plain[name]:
+            out.sort(key=itemgetter(i), reverse=descending)
+        else:
+            out.sort(key=lambda row, i=i: _rank(row[i]), reverse=descending)
     return out
+
+
+def _plain_column(rows: list[tuple[Value, ...]], i: int) -> bool:
+    """Does column `i` sort the same on its values as on `_rank`? (one kind of value, none
+    unbound; strings that are not blank nodes)"""
+    kinds = {type(row[i]) for row in rows}
+    if kinds <= {int, float}:
+        return True
+    if len(kinds) == 1 and kinds <= {str, IRI}:
+        return not any(row[i][:2] == "_:" for row in rows)
+    return False
 
 
 def check_summaries(backend: Backend) -> None:
