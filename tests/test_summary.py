@@ -151,3 +151,35 @@ def test_a_failing_summary_names_its_file_and_leaves_no_summary_graph(case_store
     with pytest.raises(BadInput, match="CONSTRUCT"):
         summarise(store)
     assert not store.contains_named_graph(SUMMARY)
+
+
+UNDATED = """
+@prefix ckg: <https://w3id.org/conflictkg/ontology#> .
+@prefix actor: <https://w3id.org/conflictkg/id/actor/> .
+@prefix src: <https://w3id.org/conflictkg/id/source/> .
+<https://w3id.org/conflictkg/id/graph/test-undated> {
+  <https://w3id.org/conflictkg/id/event/test-undated-e1> a ckg:Attack ;
+      ckg:mainType ckg:Attack ; ckg:perpetrator actor:jnim ; ckg:inReport src:test-undated ;
+      ckg:attribution <https://w3id.org/conflictkg/id/event/test-undated-e1/attribution/test-undated> ;
+      ckg:evidence <https://w3id.org/conflictkg/id/evidence/test-undated/0-20> .
+  <https://w3id.org/conflictkg/id/event/test-undated-e1/attribution/test-undated> a ckg:Attribution ;
+      ckg:attributedTo actor:jnim ; ckg:attributionMode ckg:alleged ; ckg:inReport src:test-undated .
+  <https://w3id.org/conflictkg/id/evidence/test-undated/0-20> a ckg:Evidence ;
+      ckg:inReport src:test-undated ; ckg:quote "JNIM allegedly struck" ;
+      ckg:startOffset 0 ; ckg:endOffset 20 .
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["contested-attribution", "actor-timeline"])
+def test_a_year_parameter_keeps_only_events_of_that_year(name, case_store):
+    """A parameter is bound before the query runs: an event with no date must not come
+    back for the year asked (it did, through `BIND(... AS ?year)`), only without one."""
+    store = _copy(case_store)
+    store.load(UNDATED.encode(), format=ox.RdfFormat.TRIG)
+    summarise(store)
+    undated = "https://w3id.org/conflictkg/id/event/test-undated-e1"
+    assert undated in run_query(store, name).column("event")
+    for year in ("2020", "2023"):
+        rows = run_query(store, name, {"year": year})
+        assert undated not in rows.column("event") and set(rows.column("year")) <= {int(year)}
