@@ -96,7 +96,8 @@ def test_syntax_error_and_missing_store(store_dir, tmp_path):
 
 @pytest.mark.server
 def test_query_a_sparql_endpoint(store_dir):
-    """`--endpoint`: parameters travel as a VALUES block to a real Oxigraph server."""
+    """`--endpoint`: parameters travel to a real Oxigraph server in the query text (a VALUES
+    block per parameter; a plain string as a FILTER on its STR)."""
     import shutil
     import socket
     import subprocess
