@@ -137,6 +137,23 @@ def test_a_query_refuses_missing_or_stale_summaries(case_store, tmp_path):
     assert fingerprint(store) == before
 
 
+def test_new_summary_queries_make_old_summaries_stale(case_store, tmp_path, monkeypatch):
+    """Summaries written by another release's summary queries are refused too."""
+    store = _copy(case_store)
+    query = _user_query(tmp_path)
+    assert len(run_query(store, query)) > 0
+    changed = tmp_path / "summaries"
+    changed.mkdir()
+    for path in summary.summary_files():
+        (changed / path.name).write_bytes(path.read_bytes())
+    (changed / "labels.rq").write_text((changed / "labels.rq").read_text() + "\n# changed\n")
+    monkeypatch.setattr(summary, "summaries_dir", lambda: changed)
+    with pytest.raises(BadInput, match="conflictkg reason"):
+        run_query(store, query)
+    summarise(store)
+    assert len(run_query(store, query)) > 0
+
+
 def test_a_failing_summary_names_its_file_and_leaves_no_summary_graph(case_store, tmp_path,
                                                                       monkeypatch):
     store = _copy(case_store)

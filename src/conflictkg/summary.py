@@ -52,9 +52,13 @@ def summary_files() -> list[Path]:
 
 def fingerprint_of(graph_names: Iterable[str]) -> str:
     """A digest of the names of the graphs the summaries are computed from (derived
-    graphs left out, so it is the same before and after materialising)."""
+    graphs left out, so it is the same before and after materialising) and of the summary
+    queries themselves (a new release's summaries are not an old store's)."""
     names = sorted(set(graph_names) - set(iris.DERIVED_GRAPHS))
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    digest = hashlib.sha256("\n".join(names).encode())
+    for path in summary_files():
+        digest.update(f"\n{path.name}\n".encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def fingerprint(store: ox.Store) -> str:
@@ -112,8 +116,8 @@ def check_stamp(stamps: list[str], current: str | None, where: str) -> None:
                        "run `conflictkg reason` on the store, or build it with `conflictkg build` "
                        "(`conflictkg push` and the exports carry the summaries)")
     if current is not None and current not in stamps:
-        raise BadInput(f"{where}: its summaries were computed before its graphs last changed: "
-                       "run `conflictkg reason` on it to bring them up to date")
+        raise BadInput(f"{where}: its summaries were computed before its graphs or the summary "
+                       "queries last changed: run `conflictkg reason` on it to bring them up to date")
 
 
 def check_fresh(store: ox.Store, where: str = "the store") -> None:
