@@ -117,23 +117,14 @@ def test_push_refused_by_read_only_server(store_dir):
 # -- the query library, run remotely ---------------------------------------------------------
 
 def param_sets(name: str, store: ox.Store) -> list[dict[str, str]]:
-    """The defaults (required parameters from their examples), then each optional parameter
-    alone, set to a value of the embedded answer: an endpoint gets them as a VALUES block,
-    and an engine may plan a bound variable differently (tests/query_reference, H4 notes)."""
-    from test_queries import sample_params
+    """The defaults, then each optional parameter alone, set to a value of the embedded
+    answer: an endpoint gets them in the query text, and an engine may plan a bound
+    variable differently (tests/query_reference)."""
+    from test_queries import param_sets as sets
 
-    from conflictkg.query import load_query, run_query
+    from conflictkg.query import run_query
 
-    base = sample_params(name)
-    answer = run_query(store, name, base)
-    out = [base]
-    for p in load_query(name).params:
-        if p.required or p.name not in answer.columns:
-            continue
-        values = [v for v in answer.column(p.name) if v is not None]
-        if values:
-            out.append({**base, p.name: str(values[len(values) // 2])})
-    return out
+    return sets(name, lambda base: run_query(store, name, base))
 
 
 def canonical(rows) -> list[str]:

@@ -45,6 +45,22 @@ def sample_params(name: str) -> dict[str, str]:
     return out
 
 
+def param_sets(name: str, answer) -> list[dict[str, str]]:
+    """The defaults (required parameters from their examples), then each optional parameter
+    alone, set to a value from `answer(defaults)` (the QueryResult of some engine or
+    reference): the parameter sets the cross-engine and reference tests run."""
+    base = sample_params(name)
+    result = answer(base)
+    out = [base]
+    for p in load_query(name).params:
+        if p.required or p.name not in result.columns:
+            continue
+        values = [v for v in result.column(p.name) if v is not None]
+        if values:
+            out.append({**base, p.name: str(values[len(values) // 2])})
+    return out
+
+
 def rows(store, name, **params):
     return run_query(store, name, params).records()
 

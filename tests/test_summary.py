@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_queries import sample_params
+from test_queries import param_sets
 
 from conflictkg import summary
 from conflictkg.errors import BadInput
@@ -44,17 +44,8 @@ def _answer(store: ox.Store, query, params: dict) -> tuple[list[str], list[tuple
 
 def _param_sets(name: str, store: ox.Store) -> list[dict[str, str]]:
     """Defaults, then each optional parameter alone, set to a value the reference answers."""
-    base = sample_params(name)
     reference = load_query(REFERENCE / f"{name}.rq")
-    result = execute(OxigraphBackend(store), reference, base)
-    out = [base]
-    for p in load_query(name).params:
-        if p.required or p.name not in result.columns:
-            continue
-        values = [v for v in result.column(p.name) if v is not None]
-        if values:
-            out.append({**base, p.name: str(values[len(values) // 2])})
-    return out
+    return param_sets(name, lambda base: execute(OxigraphBackend(store), reference, base))
 
 
 @pytest.mark.parametrize("name", NAMES)
