@@ -11,7 +11,6 @@ import pyoxigraph as ox
 import pytest
 
 from conflictkg.errors import BadInput
-from conflictkg.summary import summarise
 from conflictkg.query import (
     IRI,
     OxigraphBackend,
@@ -28,6 +27,7 @@ from conflictkg.query import (
     split_order_by,
     with_values,
 )
+from conflictkg.summary import summarise
 
 ACTOR = "https://w3id.org/conflictkg/id/actor/"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

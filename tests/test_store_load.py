@@ -11,8 +11,8 @@ import pytest
 
 from conflictkg import pipeline
 from conflictkg.errors import BadInput
-from conflictkg.loader import file_chunks, graph_key, load_chunks, load_file, quad_chunks
 from conflictkg.graph.iris import SUMMARY_GRAPH
+from conflictkg.loader import file_chunks, graph_key, load_chunks, load_file, quad_chunks
 from conflictkg.store import build_store, canonical_bnodes, ontology_quads, open_store
 from conflictkg.summary import summarise
 

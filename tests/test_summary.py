@@ -90,7 +90,8 @@ def test_summaries_are_deterministic_and_ignore_the_inferred_graph(case_store):
 
 def test_display_labels_are_one_per_actor_and_place(case_store):
     labels = {}
-    for q in case_store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None):
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for q in case_store.quads_for_pattern(None, label, None):
         s = q.subject.value
         if q.graph_name != SUMMARY and "/id/actor/" in s or "/id/place/" in s:
             labels[s] = min(labels.get(s, q.object.value), q.object.value)
@@ -103,7 +104,8 @@ def test_display_labels_are_one_per_actor_and_place(case_store):
 def _user_query(tmp_path: Path) -> Path:
     path = tmp_path / "labels.rq"
     path.write_text(f"# title: labels\nPREFIX ckg: <{CKG}>\n"
-                    f"SELECT ?x ?label WHERE {{ GRAPH <{iris.SUMMARY_GRAPH}> {{ ?x ckg:displayLabel ?label }} }}\n")
+                    f"SELECT ?x ?label WHERE {{ GRAPH <{iris.SUMMARY_GRAPH}> "
+                    "{ ?x ckg:displayLabel ?label } }\n")
     return path
 
 

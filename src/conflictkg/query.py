@@ -21,16 +21,16 @@ Queries run over the union of the named graphs (docs/model.md, Named graphs).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import gc
-import datetime as dt
 import io
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
@@ -586,7 +586,8 @@ class OxigraphBackend:
     def select(self, text: str, bindings: Mapping[str, Term]) -> tuple[list[str], Rows]:
         return _ox_rows(self._query(text, bindings))
 
-    def select_values(self, text: str, bindings: Mapping[str, Term]) -> tuple[list[str], list[tuple[Value, ...]]]:
+    def select_values(self, text: str, bindings: Mapping[str, Term]
+                      ) -> tuple[list[str], list[tuple[Value, ...]]]:
         """The answer as Python values. Solutions cross from Rust as one SPARQL TSV text,
         parsed here: a Python term object per cell, then its conversion, cost ~2.5x more on
         big answers (bench/queries.md)."""

@@ -327,7 +327,8 @@ class Compiler:
 
     def _owned(self, f: str, var: _Vars) -> str:
         g, p, o = var("g"), var("p"), var("o")
-        return f"EXISTS {{ GRAPH {g} {{ {f} {p} {o} }} FILTER({g} != {_INF} && {g} != {_ONT} && {g} != {_SUM}) }}"
+        return (f"EXISTS {{ GRAPH {g} {{ {f} {p} {o} }} "
+                f"FILTER({g} != {_INF} && {g} != {_ONT} && {g} != {_SUM}) }}")
 
     def focus(self, shape: Node, f: str, var: _Vars) -> str | None:
         """A pattern binding `f` to the shape's focus nodes that an asserted graph

@@ -69,7 +69,8 @@ def summarise(store: ox.Store, *, timings: dict[str, float] | None = None,
               progress: bool = False) -> int:
     """Rebuild the summary graph from the store's other graphs; return its size in quads.
 
-    If a query fails, the summary graph is removed (a query then says the summaries are missing) and a BadInput names the file.
+    If a query fails, the summary graph is removed (a query then says the summaries are
+    missing) and a BadInput names the file.
     """
     if store.contains_named_graph(_GRAPH):
         store.clear_graph(_GRAPH)
@@ -122,5 +123,6 @@ def check_stamp(stamps: list[str], current: str | None, where: str) -> None:
 
 def check_fresh(store: ox.Store, where: str = "the store") -> None:
     """Raise BadInput unless the store's summaries were computed from its current graphs."""
-    stamps = [q.object.value for q in store.quads_for_pattern(_GRAPH, _FINGERPRINT, None, _GRAPH)]
+    stamps = [q.object.value for q in store.quads_for_pattern(_GRAPH, _FINGERPRINT, None, _GRAPH)
+              if isinstance(q.object, ox.Literal)]
     check_stamp(stamps, fingerprint(store) if stamps else None, where)
