@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
+from test_summary import summary_rows
 
 from conflictkg.graph import iris
 from conflictkg.query import OxigraphBackend, RdflibBackend, execute, load_query, run_query
@@ -49,17 +50,7 @@ KEYS = {"TallySlice": (ROW + "slice/", ["sliceRegion", "sliceYear"]),
         "HarmKey": (ROW + "harm/", ["harmKeyKind", "harmKeyCategory", "harmKeyHarm"])}
 
 
-def _rows(store: ox.Store, cls: str) -> dict[str, dict[str, list]]:
-    """The nodes of one summary class: IRI -> property local name -> values."""
-    out: dict[str, dict[str, list]] = {}
-    for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(CKG + cls), SUMMARY):
-        row = out.setdefault(q.subject.value, {})
-        for t in store.quads_for_pattern(q.subject, None, None, SUMMARY):
-            if t.predicate != RDF_TYPE:
-                row.setdefault(t.predicate.value.removeprefix(CKG), []).append(t.object)
-            else:
-                assert t.object.value == CKG + cls, f"{q.subject.value} is also a {t.object.value}"
-    return out
+_rows = summary_rows
 
 
 def _md5(values: list[str]) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_summary import _answer
+from test_summary import assert_as_reference
 
 from conflictkg.graph import iris
 from conflictkg.query import OxigraphBackend, execute, load_query
@@ -58,12 +58,7 @@ def test_allies_and_enemies_are_stated_both_ways_never_to_oneself(case_store, lo
                for a, b in pairs)
 
 
-def _same(store: ox.Store, name: str, params: dict[str, str]) -> int:
-    got = _answer(store, load_query(name), params)
-    want = _answer(store, load_query(REFERENCE / f"{name}.rq"), params)
-    assert got[0] == want[0], f"{name} {params}: columns"
-    assert got[1] == want[1], f"{name} {params}: rows"
-    return len(got[1])
+_same = assert_as_reference
 
 
 @pytest.mark.parametrize("name,local", [("allies-of-allies", "tiedAlly"),

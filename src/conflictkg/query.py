@@ -515,9 +515,7 @@ def tsv_value(cell: str) -> Value:
         if "\\" in lexical:
             lexical = _ESCAPE.sub(_unescape, lexical)
         rest = cell[end + 1:]
-        if not rest:
-            return lexical
-        if rest[0] == "@":
+        if not rest or rest[0] == "@":  # a plain or language-tagged string
             return lexical
         datatype = rest[3:-1]  # ^^<...>
         return lexical if datatype == _XSD_STRING else _python(datatype, lexical)
