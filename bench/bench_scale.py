@@ -26,7 +26,7 @@ Tasks (each a subprocess; every task but the loads loads the data first, untimed
                  (given the summaries Oxigraph computed, so both engines answer from the same data)
   shacl-batched  conflictkg.validate.validate_store, 1000-node batches, 2 worker processes
   shacl-whole    conflictkg.validate.validate_whole: one pyshacl call over everything
-  reason         conflictkg.reason.materialise (with the summaries)
+  reason         conflictkg.reason.materialise, then the summaries (timed apart)
   network        conflictkg.network: signed actor network and actor-event graph
 Data: bench/data/<size>.nq, made by bench/generate.py when missing.
 """
@@ -317,6 +317,8 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
         lap("load")
         out["inferred"] = materialise(store)
         lap("materialise")
+        out["summary_quads"] = summarise(store)
+        lap("summarise")
     elif name == "network":
         from conflictkg.network.bipartite import actor_event_graph
         from conflictkg.network.projections import signed_actor_network

@@ -242,7 +242,7 @@ def build(
                 except ImportError:
                     summary.inferred = None
                 else:
-                    summary.inferred = materialise(store, summaries=False)
+                    summary.inferred = materialise(store)
         with _stage(summary, "summarise"):  # the library's queries read them
             from conflictkg.summary import summarise
 

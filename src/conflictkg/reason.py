@@ -358,8 +358,7 @@ _SMALL_DELTA = 2_000  # fewer rows than this: look each conclusion up rather tha
 
 def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int = 20,
                 graph: str = iris.INFERRED_GRAPH, *, restate_facts: bool = False,
-                timings: dict[str, float] | None = None, progress: bool = False,
-                summaries: bool = True) -> int:
+                timings: dict[str, float] | None = None, progress: bool = False) -> int:
     """Write the entailed triples into the inferred graph; return how many it holds.
 
     Deterministic and idempotent: the graph is cleared, then the rules run over the
@@ -384,8 +383,6 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
     term outside ckg): only with `restate_facts=True`.
     `timings`, when given, receives the CPU seconds of each rule (bench/bench_reason.py);
     `progress` shows the rules of the first round (the long one) on stderr.
-    Then, unless `summaries=False`, the summary graph is rebuilt (conflictkg.summary: the
-    library's heavy questions answered once, derived data like the inferred graph).
     """
     from tqdm import tqdm
 
@@ -450,10 +447,6 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
         for g in list(store.named_graphs()):
             if g.value.startswith(scratch + "/"):
                 store.remove_graph(g)
-    if summaries:
-        from conflictkg.summary import summarise
-
-        summarise(store, timings=timings, progress=progress)
     return _count(store, graph)
 
 
@@ -714,7 +707,7 @@ def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50,
     found: set[ox.Term] = set()
     try:
         if not materialised:
-            materialise(store, ax, graph=scratch.value, summaries=False)
+            materialise(store, ax, graph=scratch.value)
         for a, b in sorted(tuple(sorted(p)) for p in ax.disjoint):
             q = f"SELECT DISTINCT ?x WHERE {{ ?x a <{a}> . ?x a <{b}> }} LIMIT {limit}"
             found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))

@@ -10,8 +10,9 @@ counts and evidence). The library's queries read those rows inside
 `GRAPH <https://w3id.org/conflictkg/id/graph/summary> { ... }` and do the cheap part
 (parameters, labels, ordering) when they are asked.
 
-The summary graph is derived data, like the inferred graph: `materialise` rebuilds it
-(so `conflictkg build`, `reason` and `import` keep it current), nothing validates it, and
+The summary graph is derived data, like the inferred graph: `conflictkg build` (its
+`summarise` stage), `reason` (after materialising) and `import` rebuild it, nothing
+validates it, and
 every export and push carries it, so a platform that loads the graph can run the same
 library. It records a fingerprint of the graphs it was computed from; a library query
 that reads summaries refuses a store whose graphs have changed since (`check_fresh`),

@@ -11,6 +11,7 @@ from conflictkg.cli._common import store_option
 from conflictkg.errors import CheckFailed, StoreError
 from conflictkg.graph import iris
 from conflictkg.reason import check_consistency, materialise
+from conflictkg.summary import summarise
 
 
 def _open_store(path: Path) -> ox.Store:
@@ -45,6 +46,8 @@ def reason(store: Path, check: bool, do_materialise: bool, restate_facts: bool,
     st = _open_store(store)
     # first: the rules' check reads it
     n = materialise(st, restate_facts=restate_facts) if do_materialise else None
+    if n is not None:
+        summarise(st)  # derived like the inferred graph: the library's queries read them
     if check:
         report = check_consistency(st, max_triples=max_triples, materialised=n is not None)
         click.echo(report.summary())
