@@ -142,26 +142,27 @@ def load_registry(extra: tuple[Path, ...] = ()) -> Registry:
         actor_iris[rec.key] = str(subj)
 
     places: dict[str, PlaceRecord] = {}
-    for cls in PLACE_CLASSES:
-        for subj in g.subjects(RDF.type, CKG[cls]):
+    for place_class in PLACE_CLASSES:
+        for subj in g.subjects(RDF.type, CKG[place_class]):
             places[str(subj)] = PlaceRecord(
-                iri=str(subj), name=str(g.value(subj, RDFS.label) or ""), kind=cls, country=None,
+                iri=str(subj), name=str(g.value(subj, RDFS.label) or ""), kind=place_class, country=None,
                 alt_names=sorted(str(a) for a in g.objects(subj, SKOS.altLabel)),
                 parent=str(g.value(subj, CKG.partOf)) if g.value(subj, CKG.partOf) else None,
             )
-    for rec in places.values():
+    for place in places.values():
         # country: the ISO code of the Country it is (transitively) part of
-        cur, seen = rec, set()
+        cur: PlaceRecord | None = place
+        seen: set[str] = set()
         while cur is not None and cur.iri not in seen:
             seen.add(cur.iri)
             code = g.value(rdflib.URIRef(cur.iri), CKG.iso3166)
             if cur.kind == "Country" and code:
-                rec.country = str(code)[:2].upper()
+                place.country = str(code)[:2].upper()
                 break
             cur = places.get(cur.parent) if cur.parent else None
-        geom = g.value(rdflib.URIRef(rec.iri), GEO.hasGeometry)
+        geom = g.value(rdflib.URIRef(place.iri), GEO.hasGeometry)
         wkt = g.value(geom, GEO.asWKT) if geom is not None else None
         if wkt:
             lon, lat = str(wkt).split("(", 1)[1].rstrip(")").split()[:2]
-            rec.lon, rec.lat = float(lon), float(lat)
+            place.lon, place.lat = float(lon), float(lat)
     return Registry(actors, actor_iris, places, kind_classes, g)
