@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_summary import assert_as_reference
+from test_summary import assert_as_reference, summary_rows
 
 from conflictkg.graph import iris
 from conflictkg.query import OxigraphBackend, execute, load_query
@@ -17,11 +17,12 @@ from conflictkg.query import OxigraphBackend, execute, load_query
 REFERENCE = Path(__file__).parent / "query_reference"
 SUMMARY = ox.NamedNode(iris.SUMMARY_GRAPH)
 CKG = "https://w3id.org/conflictkg/ontology#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TIE = iris.ID_NS + "summary/tie/"
-TIE_TERMS = {RDF_TYPE} | {CKG + p for p in (
-    "tieNetwork", "tieActor", "tieKind", "tieOther", "tieEvents", "tieKilled", "tieReports",
-    "tieQuotes")}
+#: each network's row class and its own columns: a query scans only its own network's rows
+NETWORKS = {
+    "CooperationTie": ("cooperation", {"Actor", "Kind", "Other", "Events", "Reports", "Quotes"}),
+    "HostileTie": ("hostility", {"Actor", "Kind", "Other", "Events", "Killed", "Reports", "Quotes"}),
+}
 
 
 def _summary(store: ox.Store, predicate: str | None = None) -> list[ox.Quad]:
@@ -33,19 +34,21 @@ def _pairs(store: ox.Store, local: str) -> set[tuple[str, str]]:
     return {(q.subject.value, q.object.value) for q in _summary(store, CKG + local)}
 
 
-def test_tie_rows_use_summary_terms_only(case_store):
-    rows = [q for q in _summary(case_store) if q.subject.value.startswith(TIE)]
-    assert rows
-    assert {q.predicate.value for q in rows} <= TIE_TERMS
-    assert {q.object.value for q in rows if q.predicate.value == RDF_TYPE} == {CKG + "ActorTie"}
-    networks = {q.object.value for q in rows if q.predicate.value == CKG + "tieNetwork"}
-    assert networks == {CKG + "cooperation", CKG + "hostility"}
-    # one value of each column per row
-    seen: dict[tuple[str, str], int] = {}
-    for q in rows:
-        key = (q.subject.value, q.predicate.value)
-        seen[key] = seen.get(key, 0) + 1
-    assert set(seen.values()) == {1}
+@pytest.mark.parametrize("cls", sorted(NETWORKS))
+def test_tie_rows_have_their_networks_columns_once_each(case_store, cls):
+    prefix, columns = NETWORKS[cls]
+    rows = summary_rows(case_store, cls)
+    assert rows and all(row.startswith(TIE) for row in rows)
+    assert all({k: len(v) for k, v in cols.items()} == {prefix + c: 1 for c in columns}
+               for cols in rows.values())
+
+
+def test_the_two_networks_name_different_kinds_of_tie(case_store):
+    kinds = {cls: {cols[prefix + "Kind"][0].value for cols in summary_rows(case_store, cls).values()}
+             for cls, (prefix, _) in NETWORKS.items()}
+    assert {"joint operation", "allied with"} <= kinds["CooperationTie"]
+    assert {"hostile event", "fought against"} <= kinds["HostileTie"]
+    assert not kinds["CooperationTie"] & kinds["HostileTie"]
 
 
 @pytest.mark.parametrize("local", ["tiedAlly", "tiedEnemy"])
@@ -90,6 +93,7 @@ def test_coalitions_answer_as_the_reference_for_every_group(case_store):
 def test_quote_lists_are_in_code_point_order(case_store):
     """A tie's quotes are the same text whichever store computed them (a copy, a
     materialised store): sorted, not in the engine's order of evaluation."""
-    lists = [q.object.value.split(" | ") for q in _summary(case_store, CKG + "tieQuotes")]
+    lists = [q.object.value.split(" | ") for p in ("cooperationQuotes", "hostilityQuotes")
+             for q in _summary(case_store, CKG + p)]
     assert all(items == sorted(items) for items in lists)
     assert any(len(items) > 1 for items in lists)
