@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from conflictkg.errors import BadInput
 from conflictkg.graph import iris
 from conflictkg.paths import ontology_files, reference_files
+from conflictkg.store import Subject, Term, select
 from conflictkg.vocab import ID_NS, PREFIXES
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -102,7 +103,7 @@ def _closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     return out
 
 
-def _rdf_list(triples: dict[tuple[str, str], list[ox.Term]], head: ox.Term) -> list[str]:
+def _rdf_list(triples: dict[tuple[str, str], list[Term]], head: Term) -> list[str]:
     items: list[str] = []
     nil = PREFIXES["rdf"] + "nil"
     cur = head
@@ -114,14 +115,16 @@ def _rdf_list(triples: dict[tuple[str, str], list[ox.Term]], head: ox.Term) -> l
     return items
 
 
-def _key(term: ox.Term) -> str:
-    return ("_:" + term.value) if isinstance(term, ox.BlankNode) else term.value
+def _key(term: Term) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def axioms_from(triples: Iterable[ox.Triple]) -> Axioms:
     """Read the axioms from the ontology's triples."""
-    by_sp: dict[tuple[str, str], list[ox.Term]] = defaultdict(list)
-    by_p: dict[str, list[tuple[ox.Term, ox.Term]]] = defaultdict(list)
+    by_sp: dict[tuple[str, str], list[Term]] = defaultdict(list)
+    by_p: dict[str, list[tuple[Term, Term]]] = defaultdict(list)
     for t in triples:
         by_sp[(_key(t.subject), t.predicate.value)].append(t.object)
         by_p[t.predicate.value].append((t.subject, t.object))
@@ -133,7 +136,7 @@ def axioms_from(triples: Iterable[ox.Triple]) -> Axioms:
 
     def typed(cls: str) -> set[str]:
         return {s.value for s, o in by_p.get(RDF_TYPE, ())
-                if isinstance(s, ox.NamedNode) and o.value == cls}
+                if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and o.value == cls}
 
     sub_c: dict[str, set[str]] = defaultdict(set)
     for s, o in named_pairs(RDFS_ + "subClassOf"):
@@ -154,7 +157,7 @@ def axioms_from(triples: Iterable[ox.Triple]) -> Axioms:
     for s, o in named_pairs(OWL_ + "disjointWith"):
         disjoint.add(frozenset((s, o)))
     for node, cls in by_p.get(RDF_TYPE, ()):
-        if cls.value != OWL_ + "AllDisjointClasses":
+        if not isinstance(cls, ox.NamedNode) or cls.value != OWL_ + "AllDisjointClasses":
             continue
         for head in by_sp.get((_key(node), OWL_ + "members"), []):
             members = _rdf_list(by_sp, head)
@@ -322,24 +325,24 @@ def _keys(store: ox.Store, graph: str) -> set[str]:
     """The predicates (and, for rdf:type, the classes) a graph has triples of."""
     q = (f"SELECT DISTINCT ?k WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
          f"BIND(IF(?p = <{RDF_TYPE}>, ?o, ?p) AS ?k) }}")
-    return {r[0].value for r in store.query(q) if r[0] is not None}
+    return {r[0].value for r in select(store, q) if r[0] is not None}
 
 
 def _count(store: ox.Store, graph: str) -> int:
     q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    return int(next(iter(store.query(q)))[0].value)
+    return int(next(iter(select(store, q)))[0].value)
 
 
 def _transitive(store: ox.Store, p: str, into: tuple[ox.NamedNode, ...]) -> int:
     """Close one transitive property in Python: its edges are few (memberships, partOf)."""
     pred = _N(p)
-    succ: dict[ox.Term, set[ox.Term]] = defaultdict(set)
+    succ: dict[Subject, set[Subject]] = defaultdict(set)
     for q in store.quads_for_pattern(None, pred, None):
         if not isinstance(q.object, ox.Literal):
             succ[q.subject].add(q.object)
     new: list[ox.Quad] = []
     for start in succ:
-        seen: set[ox.Term] = set()
+        seen: set[Subject] = set()
         todo = list(succ[start])
         while todo:
             cur = todo.pop()
@@ -491,7 +494,7 @@ class ConsistencyReport:
         return "\n".join(lines)
 
 
-def _reasoner_term(term: ox.Term) -> ox.Term | None:
+def _reasoner_term(term: Term) -> Term | None:
     """The term as HermiT can read it: xsd:date -> xsd:dateTime; None for other non-OWL-2 types."""
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
@@ -704,30 +707,30 @@ def diagnose_store(store: ox.Store, ax: Axioms, limit: int = 50,
     triples. The scratch graph is removed afterwards. `materialised`: the store's inferred
     graph is current (materialise just ran), so no scratch graph is needed."""
     scratch = _N(ID_NS + "graph/reason-scratch")
-    found: set[ox.Term] = set()
+    found: set[Subject] = set()
     try:
         if not materialised:
             materialise(store, ax, graph=scratch.value)
         for a, b in sorted(tuple(sorted(p)) for p in ax.disjoint):
             q = f"SELECT DISTINCT ?x WHERE {{ ?x a <{a}> . ?x a <{b}> }} LIMIT {limit}"
-            found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
+            found.update(r[0] for r in select(store, q, use_default_graph_as_union=True))
     finally:
         if store.contains_named_graph(scratch):
             store.remove_graph(scratch)
     for p in sorted(ax.functional_data):
         q = (f"SELECT ?x WHERE {{ ?x <{p}> ?v }} GROUP BY ?x "
              f"HAVING (COUNT(DISTINCT ?v) > 1) LIMIT {limit}")
-        found.update(r[0] for r in store.query(q, use_default_graph_as_union=True))
-    same = [r[0] for r in store.query(f"SELECT DISTINCT ?x WHERE {{ {{ ?x <{OWL_}sameAs> ?y }} UNION "
-                                      f"{{ ?y <{OWL_}sameAs> ?x }} }}", use_default_graph_as_union=True)]
+        found.update(r[0] for r in select(store, q, use_default_graph_as_union=True))
+    same = [r[0] for r in select(store, f"SELECT DISTINCT ?x WHERE {{ {{ ?x <{OWL_}sameAs> ?y }} UNION "
+                                        f"{{ ?y <{OWL_}sameAs> ?x }} }}", use_default_graph_as_union=True)]
     # sameAs links are few: what they merge is diagnosed with the individuals found
     around = found | {x for x in same if not isinstance(x, ox.Literal)}
     triples: set[ox.Triple] = set()
     for x in sorted(around, key=str):
-        for q in store.quads_for_pattern(x, None, None):
-            triples.add(ox.Triple(q.subject, q.predicate, q.object))
-        for q in store.quads_for_pattern(None, None, x):
-            triples.add(ox.Triple(q.subject, q.predicate, q.object))
+        for quad in store.quads_for_pattern(x, None, None):
+            triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
+        for quad in store.quads_for_pattern(None, None, x):
+            triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
     return diagnose(sorted(triples, key=str), ax) if triples else []
 
 

@@ -25,6 +25,10 @@ from conflictkg.graph import iris
 from conflictkg.paths import ontology_files
 
 T = TypeVar("T")
+#: An RDF term as pyoxigraph returns it (its stubs name no such union), and one that
+#: may be a quad's subject.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 
 #: Files every Oxigraph (RocksDB) store directory holds.
 _MARKERS = ("CURRENT", "IDENTITY")

@@ -26,10 +26,10 @@ from conflictkg.facts import Event, ExtractionResult, Relation, Span
 from conflictkg.graph import iris
 from conflictkg.registry import PlaceRecord, Registry, norm
 from conflictkg.reports import Report
+from conflictkg.store import Term
 from conflictkg.vocab import CKG, DCTERMS, GEO, OA, PROV, RDF, RDFS, XSD
 
 N = ox.NamedNode
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # pyoxigraph has no Term type
 _INT = XSD.integer
 _DATE = XSD.date
 
