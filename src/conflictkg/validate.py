@@ -33,12 +33,11 @@ from tqdm import tqdm
 from conflictkg.errors import BadInput
 from conflictkg.graph import iris
 from conflictkg.paths import shapes_dir
-from conflictkg.store import select, serialized
+from conflictkg.store import Term, select, serialized
 from conflictkg.vocab import ID_NS, PREFIXES, sparql_prefixes
 
 SH = PREFIXES["sh"]
 SHP = "https://w3id.org/conflictkg/shapes#"
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # pyoxigraph has no Term type
 _SKIP_GRAPHS = frozenset({iris.ONTOLOGY_GRAPH, *iris.DERIVED_GRAPHS})
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _EVENT = ox.NamedNode(PREFIXES["ckg"] + "Event")
@@ -431,12 +430,11 @@ def validate_store(store: ox.Store, *, batch_size: int = 1000, workers: int = 1,
         from conflictkg import sparql_shacl
 
         try:
-            results = sparql_shacl.validate(store, shapes_nt, progress=progress,
-                                            workers=workers, store_path=store_path,
-                                            checks=CHECKS)
+            return ValidationReport(sparql_shacl.validate(store, shapes_nt, progress=progress,
+                                                          workers=workers, store_path=store_path,
+                                                          checks=CHECKS), batches=1)
         except sparql_shacl.UnsupportedShapes as exc:
             raise BadInput(f"{shapes or shapes_dir()}: {exc}") from exc
-        return ValidationReport(results, batches=1)
     if engine != "pyshacl":
         raise BadInput(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
     onto_nt = _ontology_nt(store)
