@@ -28,11 +28,16 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from conflictkg.graph import iris
+from conflictkg.store import select
 from conflictkg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from conflictkg.validate import Result
 
 SH = PREFIXES["sh"]
 RDF = PREFIXES["rdf"]
@@ -523,7 +528,7 @@ class Reference:
                     types.append((q.subject.value, q.object.value))
         sel = (f"SELECT DISTINCT ?s ?o {{ GRAPH ?g {{ ?s <{_SUBCLASS}> ?o }} "
                f"FILTER(?g != {_INF} && ?g != {_ONT} && ?g != {_SUM} && isIRI(?s) && isIRI(?o)) }}")
-        for sol in store.query(sel):
+        for sol in select(store, sel):
             direct.setdefault(sol["o"].value, set()).add(sol["s"].value)
         closure: dict[str, set[str]] = {}
         for c in direct:
@@ -560,7 +565,7 @@ _MAX_JOINED = 5000
 
 def _rows(store: ox.Store, q: Query, sparql: str) -> list[tuple[str, str]]:
     return [(str(sol["focus"]), str(sol[q.value_var]) if q.value_var else "")
-            for sol in store.query(sparql)]
+            for sol in select(store, sparql)]
 
 
 def _run_group(queries: list[Query], store: ox.Store | None = None) -> list[list[tuple[str, str]]]:
@@ -572,7 +577,7 @@ def _run_group(queries: list[Query], store: ox.Store | None = None) -> list[list
     if not first.violators:
         return [_rows(store, q, q.sparql) for q in queries]
     names = first.select.split()
-    candidates = [[sol[n[1:]] for n in names] for sol in store.query(first.violators)]
+    candidates = [[sol[n[1:]] for n in names] for sol in select(store, first.violators)]
     if not candidates:
         return [[] for _ in queries]
     if len(candidates) > _MAX_JOINED or any(isinstance(t, ox.BlankNode) for row in candidates
@@ -590,7 +595,7 @@ def _run_checks(checks: tuple, store: ox.Store | None = None) -> list:
 
 
 def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, workers: int = 1,
-             store_path: Path | None = None, checks: tuple = ()) -> list:
+             store_path: Path | None = None, checks: tuple = ()) -> list[Result]:
     """The shapes' results (`conflictkg.validate.Result`s) for `store`, and those of the
     cross-node `checks` (`conflictkg.validate.Check`s, run beside the shapes' queries).
     Raises UnsupportedShapes.
@@ -611,7 +616,7 @@ def validate(store: ox.Store, shapes_nt: bytes, *, progress: bool = False, worke
         groups.setdefault(q.violators or f"#{i}", []).append(q)
     bar = tqdm(total=len(groups) + len(checks), desc="validate", unit="query",
                disable=not progress, file=sys.stderr)
-    out = []
+    out: list[Result] = []
 
     def collect(queries: list[Query], rows: list[list[tuple[str, str]]]) -> None:
         for q, qrows in zip(queries, rows, strict=True):
