@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from conflictkg.graph.iris import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from conflictkg.network.rules import NetworkRules, local_name, network_rules
+from conflictkg.store import select
 from conflictkg.vocab import CKG, RDF, RDFS, sparql_prefixes
 
 JOINT_OPERATION = "jointOperation"  # name of the event-derived tie kinds in `relations`
@@ -54,7 +55,7 @@ def _concat(var: str, out: str, evidence: bool) -> str:
 
 def _select(store: ox.Store, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT over the union of named graphs, as plain strings (None left out)."""
-    res = store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
+    res = select(store, sparql_prefixes() + query, use_default_graph_as_union=True)
     names = [v.value for v in res.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in res]
 
@@ -164,9 +165,10 @@ def _actor_attrs(store: ox.Store, actors: set[str], rules: NetworkRules) -> dict
     rdf_type, label, qid, key = RDF.type, RDFS.label, CKG.wikidata, CKG.registryKey
     for a in actors:
         node = ox.NamedNode(a)
-        objects: dict[ox.NamedNode, list[ox.Term]] = defaultdict(list)
+        objects: dict[ox.NamedNode, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = defaultdict(list)
         for p in (rdf_type, label, qid, key):
-            objects[p] = sorted({q.object for q in store.quads_for_pattern(node, p, None, None)}, key=str)
+            objects[p] = sorted({q.object for q in store.quads_for_pattern(node, p, None, None)
+                                 if not isinstance(q.object, ox.Triple)}, key=str)
         kind = rules.most_specific({c.value for c in objects[rdf_type] if isinstance(c, ox.NamedNode)})
         if kind is not None:
             out[a].update(kind=kind.name, kind_label=kind.label)

@@ -24,6 +24,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from conflictkg.paths import ontology_file
+from conflictkg.store import select
 from conflictkg.vocab import sparql_prefixes
 
 _RELATIONS = """SELECT ?p ?kind ?sign ?label WHERE {
@@ -91,10 +92,11 @@ def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _rows(store: ox.Store, query: str, union: bool) -> list[dict[str, ox.Term]]:
-    res = store.query(sparql_prefixes() + query, use_default_graph_as_union=union)
+def _rows(store: ox.Store, query: str, union: bool) -> list[dict[str, str]]:
+    """Rows of a SELECT as the bound terms' values (unbound left out)."""
+    res = select(store, sparql_prefixes() + query, use_default_graph_as_union=union)
     names = [v.value for v in res.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in res]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in res]
 
 
 def _read(store: ox.Store, union: bool) -> NetworkRules | None:
@@ -102,33 +104,33 @@ def _read(store: ox.Store, union: bool) -> NetworkRules | None:
     if not rel:
         return None
     ties = tuple(sorted(
-        {Tie(r["p"].value, local_name(r["p"].value), local_name(r["kind"].value),
-             int(r["sign"].value) if "sign" in r
-             else (1 if local_name(r["kind"].value) == "cooperation" else -1))
+        {Tie(r["p"], local_name(r["p"]), local_name(r["kind"]),
+             int(r["sign"]) if "sign" in r
+             else (1 if local_name(r["kind"]) == "cooperation" else -1))
          for r in rel}, key=lambda t: t.prop))
-    hostile = tuple(sorted(r["c"].value for r in _rows(store, _HOSTILE, union)))
+    hostile = tuple(sorted(r["c"] for r in _rows(store, _HOSTILE, union)))
     joint = _rows(store, _JOINT, union)
-    joint_props = {r["p"].value for r in joint}
+    joint_props = {r["p"] for r in joint}
     if len(joint_props) != 1:
         if not joint_props:
             return None  # an ontology graph from before ckg:jointOperationTie: not usable
         raise ValueError(f"the ontology gives several ckg:jointOperationTie values: {sorted(joint_props)}")
-    harms = tuple(sorted(r["h"].value for r in _rows(store, _HARMS, union)))
+    harms = tuple(sorted(r["h"] for r in _rows(store, _HARMS, union)))
     if not harms:
         return None  # an ontology graph from before ckg:countsAsHarm: not usable
     by_prop = {t.prop: t for t in ties}
     kind_rows = _rows(store, _KINDS, union)
     supers: dict[str, set[str]] = {}
     for r in kind_rows:
-        supers.setdefault(r["c"].value, set()).update([r["super"].value] if "super" in r else [])
+        supers.setdefault(r["c"], set()).update([r["super"]] if "super" in r else [])
     kinds = tuple(sorted(
-        {ActorKind(r["c"].value, local_name(r["c"].value),
-                   r["label"].value if "label" in r else local_name(r["c"].value),
-                   int(r["inter"].value) if "inter" in r else None, frozenset(supers[r["c"].value]))
+        {ActorKind(r["c"], local_name(r["c"]),
+                   r["label"] if "label" in r else local_name(r["c"]),
+                   int(r["inter"]) if "inter" in r else None, frozenset(supers[r["c"]]))
          for r in kind_rows}, key=lambda k: k.name))
-    return NetworkRules(ties, hostile, tuple(sorted(r["role"].value for r in joint)),
+    return NetworkRules(ties, hostile, tuple(sorted(r["role"] for r in joint)),
                         by_prop[joint_props.pop()], kinds,
-                        tuple(sorted(r["role"].value for r in _rows(store, _ROLES, union))), harms)
+                        tuple(sorted(r["role"] for r in _rows(store, _ROLES, union))), harms)
 
 
 @cache

@@ -60,20 +60,20 @@ def actor_victim_network(store: ox.Store, *, evidence: bool = True,
                              "kind_label": "community"}
             ends.append(node)
         for end in ends:
-            a = acc[(r["a"], end)]
-            a["events"] += int(r["n"])  # exact per row; summed over ethnicities it may overcount
-            a["killed"] += int(r["k"])
-            a["victims"] += int(r["total"])
-            a["harms"] |= {local_name(h) for h in _split(r.get("harms"))}
-            a["evidence"] |= _split(r.get("ev"))
+            tally = acc[(r["a"], end)]
+            tally["events"] += int(r["n"])  # exact per row; summed over ethnicities it may overcount
+            tally["killed"] += int(r["k"])
+            tally["victims"] += int(r["total"])
+            tally["harms"] |= {local_name(h) for h in _split(r.get("harms"))}
+            tally["evidence"] |= _split(r.get("ev"))
     g = nx.DiGraph(name="actor-victim network", projection="victim")
     _add_nodes(g, store, {a for a, _ in acc}, rules)
-    for node, attrs in sorted(targets.items()):
-        g.add_node(node, **attrs)
+    for node, node_attrs in sorted(targets.items()):
+        g.add_node(node, **node_attrs)
     for (a, end), v in sorted(acc.items()):
         events = len(v["evidence"]) if evidence else v["events"]
-        attrs = {"events": events, "weight": events, "killed": v["killed"], "victims": v["victims"],
-                 "harms": " ".join(sorted(v["harms"]))}
+        attrs: dict[str, int | str] = {"events": events, "weight": events, "killed": v["killed"],
+                                       "victims": v["victims"], "harms": " ".join(sorted(v["harms"]))}
         if evidence:
             attrs["evidence"] = " ".join(sorted(v["evidence"]))
         g.add_edge(a, end, **attrs)
