@@ -173,6 +173,7 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
                 known = None  # another country's institution by a generic name ("National Police")
         if known is None:
             known = _generic_force(full, country)
+        kind: str | None
         if known is not None:
             key, kind = known
         else:

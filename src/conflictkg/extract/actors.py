@@ -140,7 +140,7 @@ def generic_patterns(country: str | None) -> tuple[list[_Generic], re.Pattern | 
                 continue
             src = src.replace("{DEM}", dem)
         out.append(_Generic(role, kind, re.compile(src, re.I)))
-    foreign = []
+    foreign: list[str] = []
     for c in lex.countries.values():
         if c.iso == country:
             continue
@@ -221,7 +221,7 @@ def resolve_phrase(phrase: str, country: str | None, registry: Registry | None) 
 
 @cache
 def _demonym_map() -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for c in lexicon().countries.values():
         for d in c.demonyms:
             out.setdefault(d.lower(), c.iso)

@@ -135,10 +135,10 @@ def _clauses(text: str) -> list[tuple[int, int, bool]]:
     spans = [(a, b, False) for a, b in zip(cuts, cuts[1:] + [len(text)], strict=False)]
     out = []
     for a, b, _ in spans:
-        m = SUB_EVENT.search(text, a, b)
-        if m and m.start() - a > 10:
-            out.append((a, m.start(), False))
-            out.append((m.start(), b, True))
+        sub = SUB_EVENT.search(text, a, b)
+        if sub and sub.start() - a > 10:
+            out.append((a, sub.start(), False))
+            out.append((sub.start(), b, True))
         else:
             out.append((a, b, False))
     return out
@@ -260,8 +260,9 @@ def _roles(c: Clues) -> None:
             acts[i].role = acts[i - 1].role
     # the act the sentence tells comes after its date ("... killings documented by Amnesty, on
     # February 16, FAMa committed five killings")
-    early = c.event_date is not None and c.event_date.start < len(c.text) / 2
-    trigs = [t for t in c.triggers if not early or t.start > c.event_date.start] or c.triggers
+    date = c.event_date
+    date_first = date.start if date is not None and date.start < len(c.text) / 2 else None
+    trigs = [t for t in c.triggers if date_first is None or t.start > date_first] or c.triggers
     # "in a non-IED-related attack, armed individuals attacked ...": a prepositional phrase names the act
     # but its agent comes after it
     trigs = [t for t in trigs if not ADVERBIAL_PP.search(c.text[max(0, t.start - 40) : t.start])] or trigs

@@ -248,7 +248,7 @@ def killed_total(counts: list[Count]) -> tuple[int | None, str | None]:
     ks = [c for c in counts if c.harm == "killed" and not c.subgroup and c.count is not None]
     if not ks:
         return None, None
-    vals = [c.count for c in ks]
+    vals = [c.count for c in ks if c.count is not None]
     big = max(vals)
     rest = sum(vals) - big
     if len(ks) >= 3 and rest == big and ks[0].count == big:

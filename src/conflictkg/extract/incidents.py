@@ -95,7 +95,7 @@ class Incident:
                 x for p in (self.anchor, *self.pieces) for x in p.counts if x.harm == "arrested" and x.count
             ]
             if arrested and not any(x.harm == "killed" for x in c.counts):
-                self.killed, self.killed_q = sum(x.count for x in arrested), arrested[0].qualifier
+                self.killed, self.killed_q = sum(x.count for x in arrested if x.count), arrested[0].qualifier
         if c.killed is not None and not self.split_place:
             if self.killed is None:
                 self.killed, self.killed_q = c.killed, c.killed_q
@@ -271,9 +271,8 @@ def _open_many(c: Clues, covers: int, last_place: list) -> list[Incident]:
     if not m:
         return [base]
     names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("list")) if n.strip()]
-    names = [
-        re.match(r"[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*", n).group() for n in names if re.match(r"[A-Z]", n)
-    ]
+    # a name starting with a capital: its run of capitalised words
+    names = [head.group() for n in names if (head := re.match(r"[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]*)*", n))]
     if len(names) < 2:
         return [base]
     out = []

@@ -8,6 +8,7 @@ district before a region); a region alone gives only `admin1`; a country gives n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -79,7 +80,7 @@ def _first_words(registry: Registry) -> frozenset[str]:
 
 
 def find_places(
-    text: str, registry: Registry | None, country: str | None, actor_spans: list[tuple[int, int]] = ()
+    text: str, registry: Registry | None, country: str | None, actor_spans: Sequence[tuple[int, int]] = ()
 ) -> PlaceFinding:
     lex = lexicon()
     mentions: list[PlaceMention] = []

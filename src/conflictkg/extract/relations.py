@@ -185,15 +185,15 @@ def find_relations(c: Clues, doc: str, registry: Registry | None, country: str |
     # a stated attacker of a stated armed target: "JNIM attacked a FAMa outpost"
     if {"ATTACK", "KILL", "ArmedClash"} & set(c.types) and not CLASH.search(text):
         kinds = {a.key: a.kind for a in acts}
-        for s in c.perps:
-            for o in c.targets:
+        for perp in c.perps:
+            for target in c.targets:
                 if (
-                    s != o
-                    and kinds.get(s) in ARMED
-                    and kinds.get(o) in ARMED
-                    and "UNIDENTIFIED" not in (s, o)
+                    perp != target
+                    and kinds.get(perp) in ARMED
+                    and kinds.get(target) in ARMED
+                    and "UNIDENTIFIED" not in (perp, target)
                 ):
-                    out.append(_rel(c, doc, s, "foughtAgainst", o))
+                    out.append(_rel(c, doc, perp, "foughtAgainst", target))
     return [r for r in out if r.subject != r.object]
 
 

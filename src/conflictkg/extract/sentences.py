@@ -9,6 +9,7 @@ from functools import cache
 
 import spacy
 from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 
 ABBREVIATIONS = (
     "Lt.",
@@ -70,8 +71,10 @@ class Sentence:
 def pipeline() -> spacy.language.Language:
     """A blank English pipeline with the sentencizer; built once per process."""
     nlp = spacy.blank("en")
+    tokenizer = nlp.tokenizer  # typed as any callable: a custom one may replace it
+    assert isinstance(tokenizer, Tokenizer)
     for abbr in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+        tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     nlp.add_pipe("sentencizer")
     return nlp
 
