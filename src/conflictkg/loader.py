@@ -120,6 +120,8 @@ def load_chunks(store: ox.Store, chunks: Iterable[Chunk | bytes | list[ox.Quad]]
             todo.put(None)
         for w in workers:
             w.join()
+        from conflictkg.query import forget
+        forget(store)  # its summaries are checked in full again (query.check_store_fresh)
     if errors:
         raise errors[0]
     return LoadStats(n_chunks, n_bytes, threads, time.perf_counter() - t0)
@@ -220,6 +222,9 @@ def load_file(store: ox.Store, path: Path, threads: int | None = None,
             store.bulk_load(path=str(path), format=fmt, lenient=lenient)
         except SyntaxError as exc:
             raise BadInput(f"{path}: malformed {fmt.name}: {exc}") from exc
+        finally:
+            from conflictkg.query import forget
+            forget(store)  # its summaries are checked in full again (query.check_store_fresh)
         return LoadStats(1, path.stat().st_size, 1, time.perf_counter() - t0)
     # a small file still gives every thread a part
     chunk_bytes = min(chunk_bytes, max(2**20, -(-path.stat().st_size // threads)))

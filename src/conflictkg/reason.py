@@ -450,6 +450,8 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
         for g in list(store.named_graphs()):
             if g.value.startswith(scratch + "/"):
                 store.remove_graph(g)
+        from conflictkg.query import forget
+        forget(store)  # its summaries are checked in full again (query.check_store_fresh)
     return _count(store, graph)
 
 

@@ -60,7 +60,7 @@ def open_store(path: Path, read_only: bool = True) -> ox.Store:
     path = Path(path)
     _check_dir(path, must_exist=read_only)
     try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as exc:
         msg = str(exc)
         if "lock" in msg.lower():
@@ -69,6 +69,9 @@ def open_store(path: Path, read_only: bool = True) -> ox.Store:
                 "stop it, or open the store read-only"
             ) from exc
         raise StoreError(f"{path}: cannot open the store: {msg}") from exc
+    from conflictkg.query import forget
+    forget(store)  # a new object: nothing a dropped store had passed (query.check_store_fresh)
+    return store
 
 
 def check_writable(path: Path) -> None:

@@ -70,6 +70,8 @@ def load_into(store: ox.Store, result: ImportResult) -> int:
     store.clear_graph(graph)
     store.extend(result.quads)
     summarise(store)
+    from conflictkg.query import forget
+    forget(store)  # its summaries are checked in full again (query.check_store_fresh)
     return len(result.quads)
 
 
@@ -97,6 +99,8 @@ def import_into(store: ox.Store, path: Path | str, fmt: DatasetFormat, dataset_n
     from conflictkg.summary import summarise
 
     summarise(store)  # the library's queries read them: never leave them stale
+    from conflictkg.query import forget
+    forget(store)  # its summaries are checked in full again (query.check_store_fresh)
     return summary
 
 
