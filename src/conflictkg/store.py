@@ -219,6 +219,13 @@ def select(store: ox.Store, query: str, **kwargs) -> ox.QuerySolutions:
     return res
 
 
+def select_strings(store: ox.Store, query: str, **kwargs) -> list[dict[str, str]]:
+    """A SELECT's rows as the bound terms' values by variable name (unbound left out)."""
+    res = select(store, query, **kwargs)
+    names = [v.value for v in res.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in res]
+
+
 def serialized(items: Iterable, fmt: ox.RdfFormat, **kwargs) -> bytes:
     """`ox.serialize` into bytes (typed: it returns None when given an output)."""
     data = ox.serialize(items, format=fmt, **kwargs)

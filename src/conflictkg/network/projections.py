@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from conflictkg.graph.iris import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from conflictkg.network.rules import NetworkRules, local_name, network_rules
-from conflictkg.store import select
+from conflictkg.store import select_strings
 from conflictkg.vocab import CKG, RDF, RDFS, sparql_prefixes
 
 JOINT_OPERATION = "jointOperation"  # name of the event-derived tie kinds in `relations`
@@ -55,9 +55,7 @@ def _concat(var: str, out: str, evidence: bool) -> str:
 
 def _select(store: ox.Store, query: str) -> list[dict[str, str]]:
     """Rows of a SELECT over the union of named graphs, as plain strings (None left out)."""
-    res = select(store, sparql_prefixes() + query, use_default_graph_as_union=True)
-    names = [v.value for v in res.variables]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in res]
+    return select_strings(store, sparql_prefixes() + query, use_default_graph_as_union=True)
 
 
 def _split(value: str | None) -> set[str]:

@@ -24,7 +24,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from conflictkg.paths import ontology_file
-from conflictkg.store import select
+from conflictkg.store import select_strings
 from conflictkg.vocab import sparql_prefixes
 
 _RELATIONS = """SELECT ?p ?kind ?sign ?label WHERE {
@@ -93,10 +93,7 @@ def local_name(iri: str) -> str:
 
 
 def _rows(store: ox.Store, query: str, union: bool) -> list[dict[str, str]]:
-    """Rows of a SELECT as the bound terms' values (unbound left out)."""
-    res = select(store, sparql_prefixes() + query, use_default_graph_as_union=union)
-    names = [v.value for v in res.variables]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in res]
+    return select_strings(store, sparql_prefixes() + query, use_default_graph_as_union=union)
 
 
 def _read(store: ox.Store, union: bool) -> NetworkRules | None:
