@@ -91,10 +91,12 @@ def test_each_summary_file_owns_its_keys(case_store):
 def test_template_keys_follow_bound_predicates(tmp_path):
     path = tmp_path / "x.rq"
     path.write_text(f"PREFIX ckg: <{CKG}>\n# a comment {{ }}\n"
-                    "CONSTRUCT { ?row a ?cls ; ?column ?v }\n"
-                    "WHERE { VALUES ?cls { ckg:A ckg:B } { SELECT (ckg:c AS ?column) {} } }\n")
-    assert SummaryFile.read(path).keys == {(RDF_TYPE, CKG + "A"), (RDF_TYPE, CKG + "B"),
-                                           (CKG + "c", None)}
+                    "CONSTRUCT { ?row a ?cls ; ?column ?v ; ckg:d 1 }\n"
+                    "WHERE { VALUES ?cls { ckg:A ckg:B } { SELECT (ckg:c AS ?column) {} } UNION\n"
+                    '  { BIND(IF(?v = "x:y", ckg:e, <http://example.org/f>) AS ?column) } }\n')
+    assert SummaryFile.read(path).keys == {
+        (RDF_TYPE, CKG + "A"), (RDF_TYPE, CKG + "B"), (CKG + "c", None), (CKG + "d", None),
+        (CKG + "e", None), ("http://example.org/f", None)}
     path.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n")
     with pytest.raises(BadInput, match=r"x\.rq.*\?p"):
         SummaryFile.read(path)

@@ -116,12 +116,26 @@ def _template_keys(path: Path, text: str) -> set[Key]:
             raise BadInput(f"{path}: the prefix {prefix}: is not declared")
         return prefixes[prefix] + local
 
+    def terms(text: str) -> set[str]:
+        """The IRIs written in `text` (strings left out)."""
+        text = re.sub(r'"(?:[^"\\]|\\.)*"', "", text)
+        found = set(re.findall(r"<([^>\s]*)>", text))
+        text = re.sub(r"<[^>\s]*>", "", text)
+        return found | {iri(t) for t in re.findall(r"(?<![\w?$])[A-Za-z][\w-]*:[\w-]+", text)
+                        if t.partition(":")[0] in prefixes}
+
     def values(var: str) -> set[str]:
-        """The IRIs the query binds to ?var (a predicate or class of the template)."""
-        term = r"(<[^>\s]*>|[\w-]*:[\w-]+)"
-        found = {iri(t) for t in re.findall(term + r"\s+AS\s+[?$]" + var + r"\b", where)}
+        """The IRIs the query may bind to ?var (a predicate or class of the template): those
+        of each `(expression AS ?var)` and `VALUES ?var { ... }`."""
+        found: set[str] = set()
+        for m in re.finditer(r"\bAS\s+[?$]" + var + r"\b", where):
+            depth, start = 0, m.start()
+            while start > 0 and depth >= 0:
+                start -= 1
+                depth += {")": 1, "(": -1}.get(where[start], 0)
+            found |= terms(where[start + 1:m.start()])
         for block in re.findall(r"VALUES\s+[?$]" + var + r"\s*\{([^}]*)\}", where):
-            found |= {iri(t) for t in re.findall(term, block)}
+            found |= terms(block)
         if not found:
             raise BadInput(f"{path}: the template's ?{var} takes no IRI the summary can tell "
                            "(bind it with `(<a predicate> AS ?{var})` or `VALUES ?{var} {{ ... }}`)")
