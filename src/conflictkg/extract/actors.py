@@ -16,6 +16,7 @@ from functools import cache
 
 from spacy.matcher import PhraseMatcher
 
+from conflictkg.extract.groups import Groups
 from conflictkg.extract.lexicon import lexicon
 from conflictkg.extract.sentences import pipeline
 from conflictkg.facts import ActorRecord
@@ -186,8 +187,8 @@ def record_for(
         return ActorRecord(key=key, label=label, kind=kind, country=iso)
     label = re.sub(r"^(?:the|an?)\s+", "", (text or "").strip(), flags=re.I)
     label = re.sub(
-        r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|gunmen|officers|"
-        r"agents|warplanes|aircraft|drones|forces|armed groups?|rebel groups?|armed movement)$",
+        r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|gunmen|armed men|"
+        r"operatives|cadres|convoys?|officers|agents|warplanes|aircraft|drones|forces|armed groups?|rebel groups?|armed movement)$",  # noqa: E501
         "",
         label,
         flags=re.I,
@@ -240,10 +241,13 @@ def find_actors(
     registry: Registry | None,
     defs: dict | None = None,
     antecedent: tuple[str, str] | None = None,
+    groups: Groups | None = None,
 ) -> list[ActorMention]:
     """Every actor mention in one sentence, longest first, with its role. `defs` are the
     acronyms the report defines (`acronyms.find_definitions`): they say what an acronym is.
-    `antecedent` (key, kind) is the armed group named last before: "the group" is that group."""
+    `antecedent` (key, kind) is the armed group named last before: "the group" is that group.
+    `groups` are the groups the report names by a plural and its adjective (`groups.find_groups`):
+    "the Houthis", "Houthi armed men" and "Houthi forces" are one group."""
     cands: list[ActorMention] = []
     # coordinated force nouns: "Government and French troops", "Malian and “white” foreign soldiers"
     for m in COORD.finditer(text):
@@ -427,6 +431,16 @@ def find_actors(
     if antecedent is not None and "the " in text:
         for m in THE_GROUP.finditer(text):
             cands.append(ActorMention(antecedent[0], antecedent[1], m.start(), m.end(), m.group()))
+    if groups is not None and groups.rx is not None:
+        for m in groups.rx.finditer(text):
+            key, kind = groups.by_stem[m.group("stem")]
+            cands.append(
+                ActorMention(key, kind, m.start("stem"), m.end(), m.group()[m.start("stem") - m.start() :])
+            )
+        for c in cands:
+            hit = groups.by_key.get(c.key)
+            if hit is not None:
+                c.key, c.kind = hit
     if defs:
         cands = _apply_definitions(text, cands, defs, registry)
     # keep the longest non-overlapping mentions (coordination pieces first)
@@ -485,7 +499,7 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
         if d is None and " " in c.text:
             bare = re.sub(
                 r"\s+(?:fighters|militants|members|personnel|soldiers|troops|elements|militiamen|militia|rebels|"
-                r"insurgents|gunmen|officers|police|agents|guards|forces|warplanes|aircraft|drones|"
+                r"insurgents|gunmen|armed men|operatives|cadres|convoys?|officers|police|agents|guards|forces|warplanes|aircraft|drones|"  # noqa: E501
                 r"armed groups?|rebel groups?|armed movement)$",
                 "",
                 c.text,
@@ -552,8 +566,8 @@ THE_GROUP = re.compile(r"\b[Tt]he (?:armed |militant |terrorist |insurgent |extr
 ACRONYM_FORCE = re.compile(
     r"(?:\b|\()(?P<name>(?:ex-)?[A-Z]{2,}[A-Za-z\-]*|[1-9][A-Z]+\b|(?:al-|Al-)?(?:Taliban|Shabaab|Boko Haram|ISIS|ISIL|Daesh|Houthi|Hezbollah|Hamas)[\w\-]*)"  # noqa: E501
     r"\)? (?P<noun>fighters|militants|militiamen|militia|members|personnel|soldiers|troops|elements|rebels|insurgents|"  # noqa: E501
-    r"gunmen|officers|police|agents|warplanes|aircraft|drones|forces|armed groups?|rebel groups?|"
-    r"armed movement)\b"
+    r"gunmen|armed men|operatives|cadres|officers|police|agents|warplanes|aircraft|drones|forces|armed groups?|"  # noqa: E501
+    r"rebel groups?|armed movement|convoys?)\b"
 )
 # a group's name: "the FPRC", "3R", "Anti-balaka", "ex-Seleka", "the Union for Peace"
 GROUP_NAME = r"(?:ex-|former )?(?:al-|Al-)?(?:[A-Z][\w’'\-]*|[1-9][A-Z]+\b)(?: (?:[A-Z][\w’'\-]*|of the|of|for the|for))*(?<! of)(?<! the)(?<! for)"  # noqa: E501

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from conflictkg.extract.actors import ActorMention, find_actors
 from conflictkg.extract.counts import Count, find_counts, killed_total, singular_death
 from conflictkg.extract.dates import DateMention, find_dates
+from conflictkg.extract.groups import Groups
 from conflictkg.extract.legal import told_harm
 from conflictkg.extract.places import PlaceFinding, find_places
 from conflictkg.extract.sentences import Sentence
@@ -167,6 +168,7 @@ def read_clause(
     masks: tuple[tuple[int, int], ...] = (),
     defs: dict | None = None,
     antecedent: tuple[str, str] | None = None,
+    groups: Groups | None = None,
 ) -> Clues:
     """`full=False` reads only actors and triggers (a sentence read for its relations)."""
     text = sent.text
@@ -190,7 +192,7 @@ def read_clause(
         and not DEFINITE_REF.search(text[max(0, t.start - 40) : t.start])
     ]
     triggers = told_harm(text, triggers)
-    actors = find_actors(text, sent.start + a, alias_hits, country, registry, defs, antecedent)
+    actors = find_actors(text, sent.start + a, alias_hits, country, registry, defs, antecedent, groups)
     places = find_places(text, registry, country, [(x.start, x.end) for x in actors]) if full else NO_PLACES
     counts = find_counts(text) if full else []
     killed, kq = killed_total(counts)

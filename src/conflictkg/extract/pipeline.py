@@ -16,6 +16,7 @@ from pathlib import Path
 from conflictkg.extract.acronyms import defined_record, find_definitions
 from conflictkg.extract.actors import GENERIC_KEYS, NAMED_GROUP_KINDS, actor_index, record_for
 from conflictkg.extract.clues import Clues, clause_spans, read_clause
+from conflictkg.extract.groups import find_groups
 from conflictkg.extract.incidents import group_paragraph, merge_retellings, number, state_kinds, to_events
 from conflictkg.extract.lexicon import MONTHS, lexicon
 from conflictkg.extract.relations import RELATION_CUE, find_relations
@@ -86,6 +87,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
             stats.sentences += count_sentences(chunk)
     docs = nlp.pipe(text[s:e] for s, e, _ in chosen)
     defs = find_definitions(text, country, registry)
+    groups = find_groups(text, country, registry)
     kinds: dict[str, str] = {k: a.kind for k, a in registry.actors.items()}
     state_kinds(kinds)
     incidents_all = []
@@ -128,6 +130,7 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
                             masks=masks,
                             defs=defs,
                             antecedent=antecedent,
+                            groups=groups,
                         )
                         for m in c.actors:
                             if m.key in GENERIC_KEYS:
