@@ -28,6 +28,7 @@ import gc
 import io
 import json
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -256,14 +257,16 @@ def coerce(param: Param, value: Any) -> ox.NamedNode | ox.Literal:
     return _iri(param, raw)
 
 
+# The needle comes in lower-cased by Python and is compared as it is: Virtuoso 7.2's STR()
+# of a non-ASCII literal written in the query text ("Assimi Goïta" in a VALUES row) is not
+# that string (LCASE(STR(?needle)) came back empty), so a name with an accent never matched
+# there; a stored literal through STR() and LCASE() is read right (tests/test_push.py).
 _RESOLVE = """
 PREFIX ckg: <https://w3id.org/conflictkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?actor ?how ?needle WHERE {
   { ?actor ckg:registryKey ?k . BIND(LCASE(STR(?k)) AS ?m) BIND(1 AS ?how) }
   UNION { ?actor ckg:wikidata ?q . BIND(LCASE(STR(?q)) AS ?m) BIND(1 AS ?how) }
-  FILTER(?m = LCASE(STR(?needle)))
+  FILTER(?m = ?needle)
 }"""
 # Names are asked only when no key or QID matches (keys and QIDs win anyway): every label
 # of every event and actor is read, which takes seconds on a big graph.
@@ -273,7 +276,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?actor ?how ?needle WHERE {
   ?actor rdfs:label|skos:prefLabel|skos:altLabel ?l .
   BIND(LCASE(STR(?l)) AS ?m) BIND(2 AS ?how)
-  FILTER(?m = LCASE(STR(?needle)))
+  FILTER(?m = ?needle)
 }"""
 
 
@@ -291,8 +294,9 @@ def resolve_actor(backend: Backend, param: Param, value: ox.Literal) -> ox.Named
              f"{{ ?actor <{CKG_NS}registryKey> ?k }} UNION {{ ?actor <{CKG_NS}wikidata> ?k }} }}")
     rows = [(r[0], ox.Literal("1")) for r in backend.select(exact, {})[1] if r[0] is not None]
     # the needle is an input of these queries, not a filter on what they find: it goes in
-    # as their own VALUES block (an endpoint gets a string parameter as a FILTER)
-    given = {"needle": ox.Literal(needle)}
+    # as their own VALUES block (an endpoint gets a string parameter as a FILTER), lower-cased
+    # here as LCASE does (Unicode's full case mapping: Python's str.lower, Rust's to_lowercase)
+    given = {"needle": ox.Literal(needle.lower())}
     rows = rows or [r for r in backend.select(with_values(_RESOLVE, given), {})[1] if r[0] is not None]
     if not rows:
         rows = backend.select(with_values(_RESOLVE_NAME, given), {})[1]
@@ -627,6 +631,11 @@ class RemoteBackend:
 
     `union_default_graph` asks Oxigraph for the union of the named graphs
     (`union-default-graph`); other servers ignore the parameter and use their own setting.
+    An answer the server says is incomplete is an error, never rows: Virtuoso's query
+    stopped at its execution cap (HTTP 500 "SR171", or with a `timeout` parameter HTTP 200
+    and `X-SQL-State: S1TAT` over the rows found so far), or cut at its maximum number of
+    rows (`X-SPARQL-MaxRows`; an answer of exactly that many rows may be whole, but there is
+    no telling).
     """
 
     endpoint: str
@@ -639,14 +648,45 @@ class RemoteBackend:
         data: dict[str, str] = {"query": with_endpoint_bindings(text, bindings)}
         if self.union_default_graph:
             data["union-default-graph"] = ""
+        started = time.monotonic()
         try:
             resp = requests.post(self.endpoint, data=data, timeout=self.timeout, headers={
                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        except requests.Timeout as exc:
+            raise BadInput(f"SPARQL endpoint {self.endpoint}: no answer within {self.timeout:g} s"
+                           ) from exc
         except requests.RequestException as exc:
             raise BadInput(f"SPARQL endpoint {self.endpoint}: cannot reach it ({exc})") from exc
         if resp.status_code >= 400:
+            body = resp.text.strip()
+            if _TIMED_OUT.search(body):
+                raise BadInput(self._capped(f"stopped the query after "
+                                            f"{time.monotonic() - started:.0f} s", body))
             raise BadInput(f"SPARQL endpoint {self.endpoint} answered {resp.status_code}: "
-                           f"{resp.text.strip()[:500]}")
+                           f"{body[:500]}")
+        if "X-SQL-State" in resp.headers:  # Virtuoso's "anytime" answer: the rows found so far
+            spent = resp.headers.get("X-Exec-Milliseconds")
+            raise BadInput(self._capped(
+                "sent an incomplete answer (HTTP 200, the rows found when it stopped the query"
+                + (f" after {int(spent) / 1000:.0f} s" if spent and spent.isdigit() else "")
+                + ")", f"X-SQL-State {resp.headers['X-SQL-State']}: "
+                f"{resp.headers.get('X-SQL-Message', '')}"))
+        columns, rows = self._parse(resp)
+        cap = resp.headers.get("X-SPARQL-MaxRows", "")
+        if cap.isdigit() and len(rows) >= int(cap):
+            raise BadInput(f"SPARQL endpoint {self.endpoint}: the answer is cut at the server's "
+                           f"maximum of {cap} rows (Virtuoso: ResultSetMaxRows in the [SPARQL] "
+                           "section of virtuoso.ini): raise it, or ask the embedded store")
+        return columns, rows
+
+    def _capped(self, what: str, detail: str) -> str:
+        return (f"SPARQL endpoint {self.endpoint} {what}: the server caps a query's execution "
+                "time (Virtuoso: MaxQueryExecutionTime in the [SPARQL] section of virtuoso.ini; "
+                "a `timeout` parameter in the endpoint's URL asks for partial answers): raise "
+                f"the cap, or ask the embedded store ({' '.join(detail.split())[:300]})")
+
+    @staticmethod
+    def _parse(resp: Any) -> tuple[list[str], Rows]:
         ctype = resp.headers.get("Content-Type", "")
         if "json" not in ctype:
             triples = ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES)
@@ -659,6 +699,11 @@ class RemoteBackend:
         names = body["head"]["vars"]
         return names, [tuple(_json_term(b.get(n)) for n in names)
                        for b in body["results"]["bindings"]]
+
+
+# Virtuoso's answer to a query stopped at MaxQueryExecutionTime without a `timeout`
+# parameter: HTTP 500, "Virtuoso S1T00 Error SR171: Transaction timed out"
+_TIMED_OUT = re.compile(r"\bS1T00\b|\bS1TAT\b|\bSR171\b|Transaction timed out")
 
 
 def _json_term(b: dict[str, str] | None) -> Term | None:
