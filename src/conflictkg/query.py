@@ -489,10 +489,11 @@ def ox_value(term: Term | None) -> Value:
         return None
     cls = type(term)
     if cls is ox.Literal:
-        datatype = term.datatype.value if term.datatype else None
+        literal = cast(ox.Literal, term)  # `type(...) is` does not narrow for mypy
+        datatype = literal.datatype.value if literal.datatype else None
         if datatype == _XSD_STRING:
-            return term.value
-        return _python(datatype, term.value, term.language)
+            return literal.value
+        return _python(datatype, literal.value, literal.language)
     if cls is ox.NamedNode:
         return IRI(term.value)
     if cls is ox.BlankNode:
@@ -604,7 +605,9 @@ class OxigraphBackend:
         if not isinstance(result, ox.QuerySolutions):
             columns, rows = _ox_rows(result)
             return columns, [tuple(ox_value(t) for t in row) for row in rows]
-        return parse_tsv(result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8"))
+        tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+        assert tsv is not None  # bytes when no output is given
+        return parse_tsv(tsv.decode("utf-8"))
 
 
 @dataclass
