@@ -44,7 +44,10 @@ PATTERNS = [
         "month_range",
         rf"\b(?:between|from|[Bb]etween|[Ff]rom) (?:{_g(MOD, 'x1')} )?{_g(M, 'm1')}(?:,? {_g(Y, 'y1')})? (?:and|to|until|through) (?:{_g(MOD, 'x2')} )?{_g(M, 'm2')}(?:,? {_g(Y, 'y2')})?\b",  # noqa: E501
     ),
-    ("month_to", rf"\b{_g(M, 'm1')} (?:to|through|until) {_g(M, 'm2')}(?:,? {_g(Y, 'y2')})?\b"),
+    (
+        "month_to",
+        rf"\b{_g(M, 'm1')}(?:,? {_g(Y, 'y1')})? (?:to|through|until) {_g(M, 'm2')}(?:,? {_g(Y, 'y2')})?\b",
+    ),
     ("month_dash", rf"\b{_g(M, 'm1')}(?: {_g(Y, 'y1')})? ?[-–] ?{_g(M, 'm2')},? {_g(Y, 'y2')}\b"),
     ("day", rf"\b{_g(M, 'm1')} {_g(D, 'd1')}(?:,? {_g(Y, 'y1')})?\b(?![\d,]*\s*(?:percent|people|persons))"),
     ("day_first", rf"\b{_g(D, 'd1')} {_g(M, 'm1')}(?:,? {_g(Y, 'y1')})?\b"),

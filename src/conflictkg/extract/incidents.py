@@ -364,7 +364,36 @@ def to_events(
             and not ev.location
         ):
             ev.aggregate = True
+        if _tally_or_habit(ev.quotes[0], bool(ev.location), ev.date_precision == "day"):
+            ev.aggregate = True
     return events
+
+
+# a statistic ("detailed 833 cases of arbitrary detention", "a 50 percent increase") or a habit
+# ("routinely subjected detainees to", "continued to detain"): many acts, not one
+TALLY = re.compile(
+    r"\b(?:[2-9]|\d[\d,]+) (?:\w+ ){0,2}(?:cases|incidents|instances|violations|allegations|complaints)\b|"
+    r"\b\d[\d.,]* percent\b"
+)
+# "On April 20, the United Nations verified 12 reported cases of ...": the day is the count's
+COUNTED = re.compile(
+    r"\b(?:reported|verified|documented|recorded|registered|detailed|received|confirmed|counted|investigated) "  # noqa: E501
+    r"(?:at least |more than |over |nearly |some )?(?:[2-9]|\d[\d,]+) (?:\w+ ){0,2}"
+    r"(?:cases|incidents|instances|violations|allegations|complaints)\b"
+)
+HABIT = re.compile(
+    r"\b(?:systematically|routinely|regularly|frequently|often|commonly|continued to|continues to)\b", re.I
+)
+
+
+def _tally_or_habit(quote: str, placed: bool, day: bool) -> bool:
+    """Does the sentence that opens an event tell a count of cases (whatever its date), or, not
+    pinned to a day, a statistic or (with no place) a habit?"""
+    if COUNTED.search(quote) is not None:
+        return True
+    if day:
+        return False
+    return TALLY.search(quote) is not None or (not placed and HABIT.search(quote) is not None)
 
 
 def _to_events(incs: list[Incident], doc: str, kinds: dict[str, str]) -> list[Event]:

@@ -141,6 +141,7 @@ class Lexicon:
                 "no one",
                 "nobody",
                 "displaced",
+                "died ",
             )
         )
 
