@@ -56,7 +56,9 @@ ARMED_KINDS = frozenset(
         "Unidentified",
     }
 )
-FORCE_QUICK = re.compile(r"\b(?:forces|army|military|soldiers|troops|navy)\b")
+FORCE_QUICK = re.compile(
+    r"\b(?:forces|army|military|soldiers|troops|navy|air ?strikes?|strikes?|warplanes|shelling|artillery)\b"
+)
 IGNORED_KINDS = frozenset({"Person"})
 DOMESTIC_KINDS = frozenset({"StateForce", "Government", "Judiciary"})
 FORCE_TARGET_KINDS = frozenset({"StateForce", "ForeignForce", "Peacekeepers"})
@@ -151,7 +153,8 @@ def generic_patterns(country: str | None) -> tuple[list[_Generic], re.Pattern | 
         frx = re.compile(
             r"\b(?P<d>"
             + "|".join(sorted(foreign, key=len, reverse=True))
-            + r") (?:armed forces|army|military|soldiers|troops|forces|defense forces|navy|air force|security forces)\b"  # noqa: E501
+            + r") (?:armed forces|army|military|soldiers|troops|forces|defense forces|navy|air force|security forces|"  # noqa: E501
+            r"(?:drone )?air ?strikes?|drone strikes?|warplanes|military aircraft|shelling|artillery (?:fire|shelling|strikes?))\b"  # noqa: E501
         )
     return out, frx
 
@@ -452,7 +455,13 @@ def find_actors(
     kept.sort(key=lambda c: c.start)
     for c in kept:
         c.role = _role(text, c)
+        if c.role == "subject" and STRIKE_TAIL.search(c.text) and INSTRUMENT_BEFORE.search(text, 0, c.start):
+            c.role = "agent"  # "injured in a Turkish drone airstrike": the strike's force did it
     return kept
+
+
+STRIKE_TAIL = re.compile(r"(?:air ?strikes?|drone strikes?|warplanes|aircraft|shelling|artillery \w+)$")
+INSTRUMENT_BEFORE = re.compile(r"\b(?:in|from|by|during|after) (?:an? |the )?$")
 
 
 def _named_group(
