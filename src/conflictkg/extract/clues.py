@@ -225,8 +225,37 @@ def read_clause(
     return c
 
 
+# the date a report or statement came out, before what it says: "X reported in October that ...",
+# "In April, Amnesty International reported that ..."
+REPORT_DATE_BEFORE = re.compile(
+    r"\b(?:reported|stated|said|announced|noted|documented|found|concluded|estimated|verified|confirmed|"
+    r"recorded|indicated|claimed|alleged|detailed) (?:in|on) $"
+)
+REPORT_DATE_AFTER = re.compile(
+    r"^(?:,? (?:19|20)\d\d)?,? (?:[\w’'\-()]+ ){1,9}"
+    r"(?:reported|stated|said|announced|noted|documented|found|concluded|estimated|verified|confirmed|"
+    r"recorded|indicated|claimed|alleged|detailed) that\b"
+)
+
+
+def _report_date(text: str, d: DateMention) -> bool:
+    """Is `d` the date a report came out ("reported in October that", "In April, HRW reported that")?"""
+    if REPORT_DATE_BEFORE.search(text, max(0, d.start - 16), d.start) and re.match(
+        r"(?:,? (?:19|20)\d\d)?,? that\b", text[d.end :]
+    ):
+        return True
+    return d.start < 4 and REPORT_DATE_AFTER.match(text[d.end :]) is not None
+
+
 def _event_date(text: str, dates: list[DateMention], triggers: list[Trigger]) -> DateMention | None:
     events = [d for d in dates if d.kind == "event" and not d.generic]
+    if events and _report_date(text, events[0]):
+        # what the report says happened has its own date after it, if any ("during the year")
+        later = [d for d in dates if d.kind == "event" and d.start > events[0].end]
+        if later:
+            events = [d for d in later if not d.generic] or []
+            if not events:
+                return later[0]
     attrs = [d for d in dates if d.kind == "attr"]
     for d in attrs:
         # "JNIM claimed responsibility for an April 18 attack": the attack's own date
