@@ -431,6 +431,26 @@ def find_actors(
                 cands.append(
                     ActorMention(hit[0], hit[1], start, m.end(grp), name, registry=_in_reg(hit[0], registry))
                 )
+    # "died in police custody", "died in Houthi custody": the holder of the custody is the agent
+    custody: list[ActorMention] = []
+    if "custody" in text:
+        for m in CUSTODY.finditer(text):
+            who = m.group("who")
+            hit = resolve_phrase(who, country, None) or resolve_phrase(who, country, registry)
+            if hit is not None and registry is not None and hit[0] in registry.actors:
+                rec = registry.actors[hit[0]]
+                if rec.country and country and rec.country != country and rec.kind in DOMESTIC_KINDS:
+                    hit = None  # another country's police
+            if hit is None and groups is not None:
+                hit = groups.by_stem.get(who)
+            if hit is None and re.fullmatch(r"[A-Z]{2,}[\w\-]*", who) and not _not_a_name(who):
+                hit = (re.sub(r"[^A-Z0-9]+", "_", norm(who).upper()).strip("_"), "RebelGroup")
+            if hit is not None:
+                c = ActorMention(
+                    hit[0], hit[1], m.start("who"), m.end("who"), who, registry=_in_reg(hit[0], registry)
+                )
+                cands.append(c)
+                custody.append(c)
     if antecedent is not None and "the " in text:
         for m in THE_GROUP.finditer(text):
             cands.append(ActorMention(antecedent[0], antecedent[1], m.start(), m.end(), m.group()))
@@ -457,9 +477,17 @@ def find_actors(
         c.role = _role(text, c)
         if c.role == "subject" and STRIKE_TAIL.search(c.text) and INSTRUMENT_BEFORE.search(text, 0, c.start):
             c.role = "agent"  # "injured in a Turkish drone airstrike": the strike's force did it
+        if any(c is k for k in custody):
+            c.role = "agent"
     return kept
 
 
+CUSTODY = re.compile(
+    r"\b(?:died|deaths?|was killed|were killed|was tortured|were tortured|was beaten|were beaten)\b"
+    r"[^.;]{0,40}?"
+    r"\bin (?:the )?(?P<who>police|military|army|gendarmerie|intelligence|security forces|"
+    r"[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)?) custody\b"
+)
 STRIKE_TAIL = re.compile(r"(?:air ?strikes?|drone strikes?|warplanes|aircraft|shelling|artillery \w+)$")
 INSTRUMENT_BEFORE = re.compile(r"\b(?:in|from|by|during|after) (?:an? |the )?$")
 

@@ -251,9 +251,9 @@ def _event_date(text: str, dates: list[DateMention], triggers: list[Trigger]) ->
     events = [d for d in dates if d.kind == "event" and not d.generic]
     if events and _report_date(text, events[0]):
         # what the report says happened has its own date after it, if any ("during the year")
-        later = [d for d in dates if d.kind == "event" and d.start > events[0].end]
+        later = [d for d in dates if d.kind in ("event", "period") and d.start > events[0].end]
         if later:
-            events = [d for d in later if not d.generic] or []
+            events = [d for d in later if d.kind == "event" and not d.generic]
             if not events:
                 return later[0]
     attrs = [d for d in dates if d.kind == "attr"]

@@ -382,7 +382,8 @@ COUNTED = re.compile(
     r"(?:cases|incidents|instances|violations|allegations|complaints)\b"
 )
 HABIT = re.compile(
-    r"\b(?:systematically|routinely|regularly|frequently|often|commonly|continued to|continues to)\b", re.I
+    r"\b(?:systematically|routinely|regularly|frequent(?:ly)?|often|commonly|continued to|continues to)\b",
+    re.I,
 )
 
 
