@@ -58,6 +58,15 @@ VICTIM_STATE = re.compile(
     r"(?:in|under)\s+(?:\w+\s+){0,2}(?:detention|custody|captivity|prison|jail|incommunicado)\b",
     re.I,
 )
+# what makes a death told with "died" an act: a cause, a custody, a weapon
+DEATH_CAUSE = re.compile(
+    r"\b(?:injur\w*|wound\w*|gunshot|shot|bullets?|beat\w*|tortur\w*|stab\w*|blast|explosi\w*|attack\w*|"
+    r"violen\w*|strikes?|shell\w*|fire|burn\w*|abuse\w*|mistreat\w*|neglect\w*|negligence|denied|lack of|"
+    r"custody|detention|detained|prison|jail|captivity|cell|arrest\w*|hunger strike|clash\w*|fighting|"
+    r"ordnance|mine|bomb\w*|airstrike|raid|lynch\w*|mob|assault\w*|kill\w*|murder\w*|execut\w*|"
+    r"suspicious|unclear|unknown|disputed|forced|poison\w*|drown\w*|starv\w*|crossfire|protest\w*)\b",
+    re.I,
+)
 REPRISAL = re.compile(r"\b(?:reprisal|retaliat\w*)\b", re.I)
 CLASH = re.compile(r"\b(?:clash(?:es)?|fighting|battle|confrontation|fought) between\b", re.I)
 VIOLENT = frozenset({"KILL", "ATTACK", "AttackOnForces", "ArmedClash", "ExplosiveDevice", "Attack"})
@@ -193,6 +202,16 @@ def read_clause(
     ]
     triggers = told_harm(text, triggers)
     actors = find_actors(text, sent.start + a, alias_hits, country, registry, defs, antecedent, groups)
+    if (
+        triggers
+        and not actors
+        and all(t.text.lower() == "died" for t in triggers)
+        and any(d.kind == "event" for d in dates)
+        and not DEATH_CAUSE.search(text)
+    ):
+        # "X died in June and was buried in Sana'a": a death told with its own date, no act of anyone
+        # (a sentence continuing an incident, "Three of the group ... died.", keeps it)
+        triggers = []
     places = find_places(text, registry, country, [(x.start, x.end) for x in actors]) if full else NO_PLACES
     counts = find_counts(text) if full else []
     killed, kq = killed_total(counts)
