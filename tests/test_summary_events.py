@@ -32,6 +32,10 @@ TABLES = {
     "ContestedEvent": ("https://w3id.org/conflictkg/id/summary/contested/", "contested"),
     "JointOperation": ("https://w3id.org/conflictkg/id/summary/joint/", "joint"),
 }
+# the shared profiles of the contested rows: the prefix of their IRIs, their properties in
+# the order the IRI is minted from their values
+PROFILE = ("https://w3id.org/conflictkg/id/summary/contested-profile/",
+           ["contestedReasons", "contestedModes", "contestedReports", "contestedYear"])
 
 
 _rows = summary_rows
@@ -72,6 +76,26 @@ def test_event_table_rows_use_only_their_own_terms(cls, case_store):
             assert (term, RDFS.domain, URIRef(CKG + cls)) in onto, f"ckg:{name}: no domain"
             assert (term, RDFS.comment, None) in onto and (term, RDFS.label, None) in onto
     assert (URIRef(CKG + cls), RDF.type, OWL.Class) in onto
+
+
+def test_contested_profiles_are_shared_and_minted_from_their_values(case_store):
+    """Every contested row has one profile (its reasons, modes, reports, year), a node of
+    the summary graph that uses only the profile's terms; fewer profiles than rows."""
+    onto = Graph().parse(ROOT / "ontology" / "conflictkg.ttl")
+    prefix, props = PROFILE
+    profiles = _rows(case_store, "ContestedProfile")
+    rows = _rows(case_store, "ContestedEvent")
+    assert profiles and set(props[:3]) <= set(next(iter(profiles.values())))
+    for iri, node in profiles.items():
+        assert set(node) <= set(props) and all(len(v) == 1 for v in node.values()), iri
+        assert set(props[:3]) <= set(node), f"{iri} lacks {set(props[:3]) - set(node)}"
+        assert iri == prefix + _md5("|".join(node[k][0].value if k in node else "" for k in props))
+        for name in node:
+            assert (URIRef(CKG + name), RDFS.domain, URIRef(CKG + "ContestedProfile")) in onto
+    used = [row["contestedProfile"] for row in rows.values()]
+    assert all(len(p) == 1 and p[0].value in profiles for p in used)
+    assert {p[0].value for p in used} == set(profiles)
+    assert len(profiles) < len(rows)
 
 
 def test_one_contested_row_per_event(case_store):
@@ -126,7 +150,10 @@ def test_event_table_lists_are_in_code_point_order(cls, case_store):
     """A list cell is the same text whichever store computed it (a copy, a materialised
     store): its items are sorted, not in the engine's order of evaluation."""
     seen = 0
-    for row in _rows(case_store, cls).values():
+    nodes = list(_rows(case_store, cls).values())
+    if cls == "ContestedEvent":  # and the profiles its rows share
+        nodes += _rows(case_store, "ContestedProfile").values()
+    for row in nodes:
         for name, values in row.items():
             if name in LISTS:
                 for value in values:
