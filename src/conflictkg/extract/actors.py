@@ -57,7 +57,8 @@ ARMED_KINDS = frozenset(
     }
 )
 FORCE_QUICK = re.compile(
-    r"\b(?:forces|army|military|soldiers|troops|navy|(?:air|drone) ?strikes?|airstrikes?|warplanes|shelling|artillery)\b"
+    r"\b(?:forces|army|military|soldiers|troops|navy|(?:air|drone) ?strikes?|airstrikes?|warplanes|shelling|"
+    r"artillery)\b"
 )
 IGNORED_KINDS = frozenset({"Person"})
 DOMESTIC_KINDS = frozenset({"StateForce", "Government", "Judiciary"})
