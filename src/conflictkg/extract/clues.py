@@ -246,15 +246,10 @@ def read_clause(
 
 # the date a report or statement came out, before what it says: "X reported in October that ...",
 # "In April, Amnesty International reported that ..."
-REPORT_DATE_BEFORE = re.compile(
-    r"\b(?:reported|stated|said|announced|noted|documented|found|concluded|estimated|verified|confirmed|"
-    r"recorded|indicated|claimed|alleged|detailed) (?:in|on) $"
-)
-REPORT_DATE_AFTER = re.compile(
-    r"^(?:,? (?:19|20)\d\d)?,? (?:[\w’'\-()]+ ){1,9}"
-    r"(?:reported|stated|said|announced|noted|documented|found|concluded|estimated|verified|confirmed|"
-    r"recorded|indicated|claimed|alleged|detailed) that\b"
-)
+_REPORT_VERB = (r"(?:reported|stated|said|announced|noted|documented|found|concluded|estimated|verified|"
+                r"confirmed|recorded|indicated|claimed|alleged|detailed)")
+REPORT_DATE_BEFORE = re.compile(r"\b" + _REPORT_VERB + r" (?:in|on) $")
+REPORT_DATE_AFTER = re.compile(r"^(?:,? (?:19|20)\d\d)?,? (?:[\w’'\-()]+ ){1,9}" + _REPORT_VERB + r" that\b")
 
 
 def _report_date(text: str, d: DateMention) -> bool:
