@@ -64,6 +64,7 @@ def test_sort_of_one_kind_columns_and_edge_cases():
 # -- the summaries' freshness check and its cache ------------------------------------------
 
 SUMMARY = ox.NamedNode(iris.SUMMARY_GRAPH)
+FINGERPRINT = ox.NamedNode("https://w3id.org/conflictkg/ontology#fingerprint")
 _P = ox.NamedNode("https://w3id.org/conflictkg/ontology#dateText")
 
 
@@ -121,9 +122,9 @@ def test_every_change_the_cache_sees_is_checked_again(fresh, full_checks):
     fresh.remove_graph(ox.NamedNode(iris.report_graph("late-report")))
     check_store_fresh(fresh)
     # another stamp, the same graphs: refused
-    stamp = [q for q in fresh.quads_for_pattern(SUMMARY, query._FINGERPRINT, None, SUMMARY)]
+    stamp = [q for q in fresh.quads_for_pattern(SUMMARY, FINGERPRINT, None, SUMMARY)]
     fresh.remove(stamp[0])
-    fresh.add(ox.Quad(SUMMARY, query._FINGERPRINT, ox.Literal("0" * 64), SUMMARY))
+    fresh.add(ox.Quad(SUMMARY, FINGERPRINT, ox.Literal("0" * 64), SUMMARY))
     with pytest.raises(BadInput, match="conflictkg reason"):
         check_store_fresh(fresh)
     fresh.remove_graph(SUMMARY)

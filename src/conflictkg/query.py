@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 import pyoxigraph as ox
 
 from conflictkg.errors import BadInput
-from conflictkg.graph import iris
 from conflictkg.graph.build import rdflib_to_ox
 from conflictkg.paths import queries_dir
 from conflictkg.summary import (
@@ -47,6 +46,7 @@ from conflictkg.summary import (
     check_stamp,
     fingerprint_of,
     reads_summaries,
+    stamps,
 )
 from conflictkg.vocab import CKG_NS, ID_NS, PREFIXES
 
@@ -860,8 +860,6 @@ class _Seen:
 
 
 _VERIFIED: dict[int, _Seen] = {}
-_SUMMARY = ox.NamedNode(iris.SUMMARY_GRAPH)
-_FINGERPRINT = ox.NamedNode(CKG_NS + "fingerprint")
 _GRAPH_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g {} }"  # counted on ids: no decoding
 
 
@@ -872,12 +870,11 @@ def forget(store: ox.Store) -> None:
 
 
 def _seen(store: ox.Store) -> _Seen:
-    stamps = tuple(sorted(q.object.value for q in store.quads_for_pattern(
-        _SUMMARY, _FINGERPRINT, None, _SUMMARY) if isinstance(q.object, ox.Literal)))
+    stamped = tuple(sorted(stamps(store)))
     count = store.query(_GRAPH_COUNT)
     assert isinstance(count, ox.QuerySolutions)
     graphs = int(next(iter(count))[0].value)
-    return _Seen(stamps, graphs, fingerprint_of(()))
+    return _Seen(stamped, graphs, fingerprint_of(()))
 
 
 def check_store_fresh(store: ox.Store) -> None:

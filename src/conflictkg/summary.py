@@ -328,8 +328,14 @@ def check_stamp(stamps: list[str], current: str | None, where: str) -> None:
                        "queries last changed: run `conflictkg reason` on it to bring them up to date")
 
 
+def stamps(store: ox.Store) -> list[str]:
+    """The fingerprints the summary graph is stamped with (none: no summaries, or a rebuild
+    stopped half-way)."""
+    return [q.object.value for q in store.quads_for_pattern(_GRAPH, _FINGERPRINT, None, _GRAPH)
+            if isinstance(q.object, ox.Literal)]
+
+
 def check_fresh(store: ox.Store, where: str = "the store") -> None:
     """Raise BadInput unless the store's summaries were computed from its current graphs."""
-    stamps = [q.object.value for q in store.quads_for_pattern(_GRAPH, _FINGERPRINT, None, _GRAPH)
-              if isinstance(q.object, ox.Literal)]
-    check_stamp(stamps, fingerprint(store) if stamps else None, where)
+    found = stamps(store)
+    check_stamp(found, fingerprint(store) if found else None, where)
