@@ -7,6 +7,7 @@ records the extractor and the graph stage use. Actor kinds are the ontology's
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +32,11 @@ def norm(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return " ".join(text.lower().split())
+
+
+def name_key(name: str) -> str:
+    """The key an actor found by its name gets: "Houthis" -> HOUTHIS, "al-Shabaab" -> AL_SHABAAB."""
+    return re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
 
 
 @dataclass(slots=True)

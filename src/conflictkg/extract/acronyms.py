@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 from conflictkg.extract.lexicon import DATA
 from conflictkg.facts import ActorRecord
-from conflictkg.registry import Registry, norm
+from conflictkg.registry import Registry, name_key, norm
 
 NOT_ACTOR = "-"
 # "(DSS)", "(ISIS-WA)", "(FAMa)": at least two capitals, nothing else inside the brackets
@@ -133,10 +133,6 @@ def _lower_name(text: str, end: int, acr: str) -> str | None:
     return " ".join(words)
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
-
-
 class Definitions(dict):
     """Definitions by acronym, by actor key and by full name, with one pattern (`rx`) that
     finds the acronyms and full names in a sentence (None: the report defines none)."""
@@ -162,7 +158,7 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
         if full is None:
             continue
         if kind_of_name(full) == NOT_ACTOR:
-            d = Definition(acr, full, _key(acr), NOT_ACTOR)
+            d = Definition(acr, full, name_key(acr), NOT_ACTOR)
             out[acr] = d
             out.setdefault(full, d)
             continue
@@ -187,7 +183,7 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
                 kind = "IslamistArmedGroup" if said.group("islamist") else "RebelGroup"
             if kind is None:
                 continue
-            key = _key(acr)
+            key = name_key(acr)
             first = full.split()[0]
             iso = _demonym_iso(first)
             if kind == "StateForce" and iso is not None and country is not None and iso != country:
@@ -195,7 +191,7 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
         d = Definition(acr, full, key, kind)
         out[acr] = d
         out.setdefault(key, d)
-        out.setdefault(_key(full), d)
+        out.setdefault(name_key(full), d)
         out.setdefault(full, d)
     out.rx = definitions_rx(tuple(sorted({n for d in out.values() for n in (d.acronym, d.full)})))
     # a sentence holds a defined name only if it holds an acronym or a full name's first word

@@ -20,7 +20,7 @@ from conflictkg.extract.groups import Groups
 from conflictkg.extract.lexicon import lexicon
 from conflictkg.extract.sentences import pipeline
 from conflictkg.facts import ActorRecord
-from conflictkg.registry import Registry, norm
+from conflictkg.registry import Registry, name_key, norm
 
 FORCE_NOUN = r"(?:troops|forces|soldiers|fighters|army|military|militiamen|personnel)"
 COORD = re.compile(
@@ -351,7 +351,7 @@ def find_actors(
         if TITLE_BEFORE.search(text[max(0, m.start("name") - 30) : m.start("name")]):
             continue  # a person: "First Vice President General Abdul Rashid Dostum"
         noun = (m.group("noun") or "").lower()
-        key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+        key = name_key(name)
         if not key:
             continue
         if registry is not None and key in registry.actors:
@@ -374,7 +374,7 @@ def find_actors(
         # "ISIS-K and the Taliban attacked": the first of two named groups
         co = NAMED_COORD.search(text[: m.start()])
         if co and not _not_a_name(co.group("a")):
-            key2 = re.sub(r"[^A-Z0-9]+", "_", norm(co.group("a")).upper()).strip("_")
+            key2 = name_key(co.group("a"))
             if registry is not None and key2 in registry.actors:
                 kind2 = registry.actors[key2].kind
             else:
@@ -385,7 +385,7 @@ def find_actors(
         name = m.group("name")
         if _not_a_name(name) or (registry is not None and registry.places_named(name)):
             continue
-        key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+        key = name_key(name)
         if registry is not None and key in registry.actors:
             kind = registry.actors[key].kind
         elif ISLAMIST_NAME.search(name):
@@ -410,7 +410,7 @@ def find_actors(
             continue
         if registry is not None and registry.places_named(name):
             continue
-        key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+        key = name_key(name)
         kind = (
             registry.actors[key].kind
             if registry is not None and key in registry.actors
@@ -445,7 +445,7 @@ def find_actors(
             if hit is None and groups is not None:
                 hit = groups.by_stem.get(who)
             if hit is None and re.fullmatch(r"[A-Z]{2,}[\w\-]*", who) and not _not_a_name(who):
-                hit = (re.sub(r"[^A-Z0-9]+", "_", norm(who).upper()).strip("_"), "RebelGroup")
+                hit = (name_key(who), "RebelGroup")
             if hit is not None:
                 c = ActorMention(
                     hit[0], hit[1], m.start("who"), m.end("who"), who, registry=_in_reg(hit[0], registry)
@@ -507,7 +507,7 @@ def _named_group(
     hit = resolve_phrase(name, country, registry)
     if hit is not None:
         return hit
-    key = re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
+    key = name_key(name)
     if not key:
         return None
     if registry is not None and key in registry.actors:
@@ -543,7 +543,7 @@ def _apply_definitions(text: str, cands: list[ActorMention], defs: dict, registr
                 c.text,
                 flags=re.I,
             )
-            d = defs.get(re.sub(r"[^A-Z0-9]+", "_", norm(bare).upper()).strip("_"))
+            d = defs.get(name_key(bare))
         if d is not None:
             c.key, c.kind = d.key, d.kind
     rx = getattr(defs, "rx", None)

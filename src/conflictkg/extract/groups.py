@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from conflictkg.registry import Registry, norm
+from conflictkg.registry import Registry, name_key
 
 # what a group's adjective qualifies when the group is the actor
 FORCE_NOUNS = (
@@ -44,10 +44,6 @@ class Groups:
     rx: re.Pattern | None = None
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^A-Z0-9]+", "_", norm(name).upper()).strip("_")
-
-
 def find_groups(text: str, country: str | None, registry: Registry | None) -> Groups:
     """The groups a report names by a plural noun and by its adjective (see the module doc)."""
     from conflictkg.extract.actors import ISLAMIST_NAME, NAMED_GROUP_KINDS, _demonym_iso
@@ -69,7 +65,7 @@ def find_groups(text: str, country: str | None, registry: Registry | None) -> Gr
             continue
         if not re.search(rf"(?<![\w\-]){re.escape(stem)} {FORCE_NOUNS}\b", text):
             continue  # a plural that acts but never leads a force noun: a people, not a group
-        key = _key(stem + "s")
+        key = name_key(stem + "s")
         if registry is not None and key in registry.actors:
             kind = registry.actors[key].kind
         else:
@@ -79,7 +75,7 @@ def find_groups(text: str, country: str | None, registry: Registry | None) -> Gr
     if not found:
         return out
     out.by_stem = found
-    out.by_key = {_key(s): v for s, v in found.items()}
+    out.by_key = {name_key(s): v for s, v in found.items()}
     alts = "|".join(re.escape(s) for s in sorted(found, key=len, reverse=True))
     out.rx = re.compile(rf"(?<![\w\-])(?:[Tt]he )?(?P<stem>{alts})(?:s(?![\w\-])|(?P<noun> {FORCE_NOUNS})\b)")
     return out
