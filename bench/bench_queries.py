@@ -28,7 +28,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from conflictkg.errors import BadInput
-from conflictkg.graph.iris import SUMMARY_GRAPH
 from conflictkg.query import (
     OxigraphBackend,
     RdflibBackend,
@@ -38,6 +37,7 @@ from conflictkg.query import (
     load_query,
 )
 from conflictkg.summary import check_fresh, summarise
+from conflictkg.summary import quads as summary_quads
 
 
 def example_params(name: str) -> dict[str, str]:
@@ -183,8 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         graph = Dataset(default_union=True)
         graph.parse(str(args.data), format="nquads")
         # the same data as the store: the file plus the summaries the store computed
-        summary = store.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH))
-        graph.parse(data=ox.serialize(summary, format=ox.RdfFormat.N_QUADS).decode(),
+        graph.parse(data=ox.serialize(summary_quads(store), format=ox.RdfFormat.N_QUADS).decode(),
                     format="nquads")
         print(f"rdflib loaded in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 

@@ -193,7 +193,7 @@ def ox_load_memory(nq: Path):
 def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
     import pyoxigraph as ox
 
-    from conflictkg.graph.iris import SUMMARY_GRAPH
+    from conflictkg.summary import quads as summary_quads
     from conflictkg.summary import summarise
 
     out: dict = {}
@@ -291,7 +291,7 @@ def task(name: str, nq: Path, work: Path, query_limit: int) -> dict:
         # the same data as the stores: the summaries Oxigraph computed (not timed as rdflib's)
         mem = ox_load_memory(nq)
         summarise(mem)
-        ds.parse(data=ox.serialize(mem.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)),
+        ds.parse(data=ox.serialize(summary_quads(mem),
                                    format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
         del mem
         t0, c0 = time.perf_counter(), cpu_seconds()

@@ -11,7 +11,7 @@ import pytest
 
 from conflictkg import pipeline
 from conflictkg.errors import BadInput
-from conflictkg.graph.iris import SUMMARY_GRAPH
+from conflictkg.graph.iris import SUMMARY_GRAPHS
 from conflictkg.loader import file_chunks, graph_key, load_chunks, load_file, quad_chunks
 from conflictkg.store import build_store, canonical_bnodes, ontology_quads, open_store
 from conflictkg.summary import summarise
@@ -34,7 +34,7 @@ def quads(gold_store) -> list[ox.Quad]:
     """The seeds' gold graphs, the registry and the ontology (blank nodes included), in
     graph order, as `conflictkg build` and bench/generate.py write them."""
     qs = [*gold_store.quads_for_pattern(None, None, None, None), *ontology_quads()]
-    return sorted((q for q in qs if q.graph_name.value != SUMMARY_GRAPH),  # derived: below
+    return sorted((q for q in qs if q.graph_name.value not in SUMMARY_GRAPHS),  # derived: below
                   key=lambda q: (str(q.graph_name), str(q)))
 
 

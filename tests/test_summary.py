@@ -62,9 +62,9 @@ def summary_rows(store: ox.Store, cls: str) -> dict[str, dict[str, list]]:
     """The rows of one summary class: row IRI -> property local name -> values (each row
     typed with that class only)."""
     out: dict[str, dict[str, list]] = {}
-    for q in store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(CKG + cls), SUMMARY):
+    for q in summary.quads(store, None, _RDF_TYPE, ox.NamedNode(CKG + cls)):
         row = out.setdefault(q.subject.value, {})
-        for t in store.quads_for_pattern(q.subject, None, None, SUMMARY):
+        for t in summary.quads(store, q.subject, None, None):
             if t.predicate != _RDF_TYPE:
                 row.setdefault(t.predicate.value.removeprefix(CKG), []).append(t.object)
             else:
@@ -87,7 +87,7 @@ def _summary_quads(store: ox.Store) -> set[tuple]:
     return {(str(q.subject), str(q.predicate),
              tuple(sorted(re.split(r" \| |; |, ", q.object.value))) if isinstance(q.object, ox.Literal)
              else str(q.object))
-            for q in store.quads_for_pattern(None, None, None, SUMMARY)}
+            for q in summary.quads(store, None, None, None)}
 
 
 def _copy(store: ox.Store) -> ox.Store:
@@ -117,7 +117,7 @@ def test_display_labels_are_one_per_actor_and_place(case_store):
         if q.graph_name != SUMMARY and "/id/actor/" in s or "/id/place/" in s:
             labels[s] = min(labels.get(s, q.object.value), q.object.value)
     shown: dict[str, list[str]] = {}
-    for q in case_store.quads_for_pattern(None, ox.NamedNode(CKG + "displayLabel"), None, SUMMARY):
+    for q in summary.quads(case_store, None, ox.NamedNode(CKG + "displayLabel"), None):
         shown.setdefault(q.subject.value, []).append(q.object.value)
     assert labels and shown == {s: [v] for s, v in labels.items()}
 
@@ -177,11 +177,11 @@ def test_a_failing_summary_names_its_file_and_leaves_no_summary_graph(case_store
     monkeypatch.setattr(summary, "summaries_dir", lambda: bad)
     with pytest.raises(BadInput, match="broken.rq"):
         summarise(store)
-    assert not store.contains_named_graph(SUMMARY)
+    assert not any(store.contains_named_graph(ox.NamedNode(g)) for g in iris.SUMMARY_GRAPHS)
     (bad / "broken.rq").write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n")
     with pytest.raises(BadInput, match="CONSTRUCT"):
         summarise(store)
-    assert not store.contains_named_graph(SUMMARY)
+    assert not any(store.contains_named_graph(ox.NamedNode(g)) for g in iris.SUMMARY_GRAPHS)
 
 
 UNDATED = """

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from test_summary import assert_as_reference, summary_rows
 
+from conflictkg import summary
 from conflictkg.graph import iris
 from conflictkg.query import OxigraphBackend, execute, load_query
 
@@ -27,7 +28,7 @@ NETWORKS = {
 
 def _summary(store: ox.Store, predicate: str | None = None) -> list[ox.Quad]:
     p = ox.NamedNode(predicate) if predicate else None
-    return list(store.quads_for_pattern(None, p, None, SUMMARY))
+    return list(summary.quads(store, None, p, None))
 
 
 def _pairs(store: ox.Store, local: str) -> set[tuple[str, str]]:

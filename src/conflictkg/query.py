@@ -27,9 +27,11 @@ import functools
 import gc
 import io
 import json
+import os
 import re
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 import pyoxigraph as ox
 
 from conflictkg.errors import BadInput
+from conflictkg.graph import iris
 from conflictkg.graph.build import rdflib_to_ox
 from conflictkg.paths import queries_dir
 from conflictkg.summary import (
@@ -90,6 +93,9 @@ class QueryInfo:
     description: str
     params: tuple[Param, ...]
     path: Path
+    #: `# parallel: ?part`: the embedded store runs the query once per summary part graph,
+    #: ?part bound to it, and joins the answers (`execute`)
+    parallel: str | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -102,16 +108,17 @@ class NamedQuery(QueryInfo):
     text: str = ""
 
 
-_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|parallel)\s*:\s*(.*)$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z]+)\s*"
     r"(?:,\s*(?:(?P<optional>optional)|default\s+(?P<default><[^>]*>|\"[^\"]*\"|\S+?)))?\s*\)"
     r"\s*(?P<description>.*)$")
 
 
-def parse_header(text: str, path: Path) -> tuple[str, str, tuple[Param, ...]]:
-    """Read the leading comment lines: title, description (may continue on `#` lines), params."""
-    title, description, params = "", "", []
+def parse_header(text: str, path: Path) -> tuple[str, str, tuple[Param, ...], str | None]:
+    """Read the leading comment lines: title, description (may continue on `#` lines), params,
+    the variable of a parallel query."""
+    title, description, params, parallel = "", "", [], None
     last = None
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
@@ -131,6 +138,11 @@ def parse_header(text: str, path: Path) -> tuple[str, str, tuple[Param, ...]]:
             title = value
         elif key == "description":
             description = value
+        elif key == "parallel":
+            if not re.fullmatch(r"[?$][A-Za-z_]\w*", value):
+                raise BadInput(f"{path}:{lineno}: write '# parallel: ?variable' (the graph "
+                               "variable of the summary parts the query reads its rows from)")
+            parallel = value[1:]
         else:
             pm = _PARAM.match(value)
             if pm is None or pm["type"] not in PARAM_TYPES:
@@ -144,7 +156,7 @@ def parse_header(text: str, path: Path) -> tuple[str, str, tuple[Param, ...]]:
             kind = cast(ParamType, pm["type"])
             params.append(Param(pm["name"], kind, pm["description"].strip(), default,
                                 required=default is None and not pm["optional"]))
-    return title, description, tuple(params)
+    return title, description, tuple(params), parallel
 
 
 def query_path(name: str) -> Path:
@@ -156,9 +168,9 @@ def _read(path: Path, name: str) -> NamedQuery:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: cannot read the query file ({exc})") from exc
-    title, description, params = parse_header(text, path)
+    title, description, params, parallel = parse_header(text, path)
     return NamedQuery(name=name, title=title or name, description=description, params=params,
-                      path=path, text=text)
+                      path=path, parallel=parallel, text=text)
 
 
 def list_queries() -> list[QueryInfo]:
@@ -166,7 +178,7 @@ def list_queries() -> list[QueryInfo]:
     out: list[QueryInfo] = []
     for path in sorted(queries_dir().glob("*.rq")):
         q = _read(path, path.stem)
-        out.append(QueryInfo(q.name, q.title, q.description, q.params, q.path))
+        out.append(QueryInfo(q.name, q.title, q.description, q.params, q.path, q.parallel))
     return out
 
 
@@ -418,6 +430,18 @@ def _append_to_where(text: str, block: str) -> str:
     raise BadInput("cannot bind parameters: unbalanced braces in the query")
 
 
+#: a SPARQL text's strings, IRIs, comments and variables (group 1: a variable's name)
+_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$]([A-Za-z_][A-Za-z0-9_]*)')
+
+
+def bind_variable(text: str, name: str, term: Term) -> str:
+    """The query with the variable ?name replaced by the term wherever it occurs (outside
+    strings, IRIs and comments), inside sub-selects too: unlike pyoxigraph's
+    `substitutions`, which bind only a variable the query projects, at its top level."""
+    return _TOKENS.sub(lambda m: str(term) if m[1] == name else m[0], text)
+
+
 def _blank_comments(text: str) -> str:
     return re.sub(r"(?m)^\s*#.*$", lambda mm: " " * len(mm[0]), text)
 
@@ -608,6 +632,26 @@ class OxigraphBackend:
         tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
         assert tsv is not None  # bytes when no output is given
         return parse_tsv(tsv.decode("utf-8"))
+
+    def select_parts(self, text: str, bindings: Mapping[str, Term], variable: str,
+                     graphs: Sequence[str]) -> tuple[list[str], list[tuple[Value, ...]]]:
+        """A parallel query's answer (`# parallel: ?part`): the query once per graph, ?part
+        bound to it, on up to one thread per core (Oxigraph lets go of the GIL while it
+        evaluates and serialises an answer), the answers joined in the graphs' order, each
+        parsed while the others run."""
+        def answer(graph: str) -> bytes:
+            result = self._query(bind_variable(text, variable, ox.NamedNode(graph)), bindings)
+            tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+            assert tsv is not None
+            return tsv
+
+        columns: list[str] = []
+        rows: list[tuple[Value, ...]] = []
+        with ThreadPoolExecutor(min(len(graphs), os.cpu_count() or 1)) as pool:
+            for tsv in pool.map(answer, graphs):
+                columns, part = parse_tsv(tsv.decode("utf-8"))
+                rows.extend(part)
+        return columns, rows
 
 
 @dataclass
@@ -910,7 +954,10 @@ def execute(backend: Backend, query: NamedQuery,
     text, order = split_order_by(query.text)
     fast = getattr(backend, "select_values", None)  # Python values straight from the engine
     try:
-        if fast is not None:
+        if query.parallel and isinstance(backend, OxigraphBackend):
+            parts = iris.SUMMARY_GRAPHS[1:]
+            columns, values = backend.select_parts(text, bindings, query.parallel, parts)
+        elif fast is not None:
             columns, values = fast(text, bindings)
         else:
             columns, rows = backend.select(text, bindings)

@@ -429,7 +429,7 @@ def materialise(store: ox.Store, axioms: Axioms | None = None, max_rounds: int =
                     made.append((delta, rule.name))
                 if n == 0:  # every stated triple, once
                     timed(rule.name, store.update,
-                          rule.update(into, None, (graph, iris.SUMMARY_GRAPH, *(d for d, _ in made))))
+                          rule.update(into, None, (graph, *iris.SUMMARY_GRAPHS, *(d for d, _ in made))))
                     continue
                 for src, producer, (keys, size) in sources:
                     if rule.reads & keys and producer != rule.mirror:

@@ -46,7 +46,13 @@ _TYPE = f"<{RDF}type>"
 _SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
 _ILL = "urn:conflictkg:ill-typed"
 _MARK = "urn:conflictkg:focus"
-_INF, _ONT, _SUM = f"<{iris.INFERRED_GRAPH}>", f"<{iris.ONTOLOGY_GRAPH}>", f"<{iris.SUMMARY_GRAPH}>"
+#: the graphs that are not asserted data: the ontology, the inferred graph, the summaries
+_NOT_DATA = ", ".join(f"<{g}>" for g in (iris.ONTOLOGY_GRAPH, *iris.DERIVED_GRAPHS))
+
+
+def _asserted(g: str) -> str:
+    """A filter keeping a graph variable to the asserted graphs."""
+    return f"{g} NOT IN ({_NOT_DATA})"
 
 #: XSD types whose lexical form SPARQL casts can check (ill-formed -> not that datatype)
 _CASTABLE = frozenset(XSD + t for t in ("integer", "decimal", "double", "float", "boolean",
@@ -130,7 +136,7 @@ def _data_triple(s: str, p: str, o: str, var: _Vars) -> str:
     """A triple of an asserted graph (the ontology's part of the data graph, its classes
     and individuals, comes from `Reference`)."""
     g = var("g")
-    return f"GRAPH {g} {{ {s} {p} {o} }} FILTER({g} != {_INF} && {g} != {_ONT} && {g} != {_SUM})"
+    return f"GRAPH {g} {{ {s} {p} {o} }} FILTER({_asserted(g)})"
 
 
 class Compiler:
@@ -333,7 +339,7 @@ class Compiler:
     def _owned(self, f: str, var: _Vars) -> str:
         g, p, o = var("g"), var("p"), var("o")
         return (f"EXISTS {{ GRAPH {g} {{ {f} {p} {o} }} "
-                f"FILTER({g} != {_INF} && {g} != {_ONT} && {g} != {_SUM}) }}")
+                f"FILTER({_asserted(g)}) }}")
 
     def focus(self, shape: Node, f: str, var: _Vars) -> str | None:
         """A pattern binding `f` to the shape's focus nodes that an asserted graph
@@ -527,7 +533,7 @@ class Reference:
                 elif q.predicate.value == RDF + "type":
                     types.append((q.subject.value, q.object.value))
         sel = (f"SELECT DISTINCT ?s ?o {{ GRAPH ?g {{ ?s <{_SUBCLASS}> ?o }} "
-               f"FILTER(?g != {_INF} && ?g != {_ONT} && ?g != {_SUM} && isIRI(?s) && isIRI(?o)) }}")
+               f"FILTER({_asserted('?g')} && isIRI(?s) && isIRI(?o)) }}")
         for sol in select(store, sel):
             direct.setdefault(sol["o"].value, set()).add(sol["s"].value)
         closure: dict[str, set[str]] = {}

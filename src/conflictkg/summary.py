@@ -26,7 +26,7 @@ import hashlib
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,8 @@ from conflictkg.vocab import PREFIXES
 
 _CKG = PREFIXES["ckg"]
 _GRAPH = ox.NamedNode(iris.SUMMARY_GRAPH)
+_PARTS = tuple(ox.NamedNode(iris.summary_part(k)) for k in range(iris.SUMMARY_PARTS))
+_ALL_GRAPHS = (_GRAPH, *_PARTS)
 _FINGERPRINT = ox.NamedNode(_CKG + "fingerprint")
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _SUMMARY_GRAPH_CLASS = ox.NamedNode(_CKG + "SummaryGraph")
@@ -74,27 +76,50 @@ Key = tuple[str, str | None]
 _VAR = "urn:conflictkg:template-variable:"
 
 
+_SPREAD = re.compile(r"^#\s*spread\s*:\s*(.*?)\s*$", re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class SummaryFile:
     """A summary query and the keys of the quads it writes, read from its CONSTRUCT
     template: each predicate, each rdf:type class; a variable there takes the values the
-    query binds to it (`(ckg:jointPlace AS ?column)`, `BIND(… AS ?column)`, `VALUES ?column`)."""
+    query binds to it (`(ckg:jointPlace AS ?column)`, `BIND(… AS ?column)`, `VALUES ?column`).
+
+    A header line `# spread: ?row` spreads the template's triples about ?row (the rows of a
+    big table) over the part graphs (`iris.summary_part`), each row in the part a hash of its
+    IRI picks: a query that reads only rows can then run once per part, in parallel
+    (`query.execute`). `spread` holds their keys; the other triples (small shared tables)
+    stay in the summary graph."""
 
     path: Path
     text: str
     keys: frozenset[Key]
+    spread: frozenset[Key] = frozenset()
 
     @classmethod
     def read(cls, path: Path) -> SummaryFile:
         text = path.read_text(encoding="utf-8")
-        return cls(path, text, frozenset(_template_keys(path, text)))
+        found = _SPREAD.findall(text)
+        if len(found) > 1 or (found and not re.fullmatch(r"[?$][A-Za-z_]\w*", found[0])):
+            raise BadInput(f"{path}: write at most one header line '# spread: ?variable' "
+                           "(the template's subject whose rows are spread over the parts)")
+        keys, by_subject = _template_keys(path, text)
+        spread: set[Key] = set()
+        if found:
+            var = found[0][1:]
+            if var not in by_subject:
+                raise BadInput(f"{path}: '# spread: ?{var}' names no subject of its CONSTRUCT "
+                               "template")
+            spread = by_subject[var]
+        return cls(path, text, frozenset(keys), frozenset(spread))
 
 
 def _strip_comments(text: str) -> str:
     return re.sub(r"(^|\s)#[^\n]*", r"\1", text)
 
 
-def _template_keys(path: Path, text: str) -> set[Key]:
+def _template_keys(path: Path, text: str) -> tuple[set[Key], dict[str, set[Key]]]:
+    """The keys of the template, and those of the triples of each subject variable."""
     body = _strip_comments(text)
     prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", body, re.IGNORECASE))
     m = re.search(r"\bCONSTRUCT\s*\{", body, re.IGNORECASE)
@@ -154,13 +179,24 @@ def _template_keys(path: Path, text: str) -> set[Key]:
         return values(value.removeprefix(_VAR)) if value.startswith(_VAR) else {value}
 
     keys: set[Key] = set()
+    by_subject: dict[str, set[Key]] = {}
     for t in triples:
+        found: set[Key] = set()
         for p in named(t.predicate):
             if p == _RDF_TYPE.value:
-                keys |= {(p, c) for c in named(t.object)}
+                found |= {(p, c) for c in named(t.object)}
             else:
-                keys.add((p, None))
-    return keys
+                found.add((p, None))
+        keys |= found
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(_VAR):
+            by_subject.setdefault(t.subject.value.removeprefix(_VAR), set()).update(found)
+    return keys, by_subject
+
+
+def part_of(subject: ox.NamedNode | ox.BlankNode) -> ox.NamedNode:
+    """The part graph of a spread row: a hash of its IRI (stable across runs and machines)."""
+    digest = hashlib.blake2b(subject.value.encode(), digest_size=8).digest()
+    return _PARTS[int.from_bytes(digest, "big") % len(_PARTS)]
 
 
 def key_of(quad: ox.Quad | ox.Triple) -> Key:
@@ -169,9 +205,12 @@ def key_of(quad: ox.Quad | ox.Triple) -> Key:
             ) if p == _RDF_TYPE.value else (p, None)
 
 
-def _stored(store: ox.Store, key: Key) -> Iterable[ox.Quad]:
+def _stored(store: ox.Store, key: Key, graphs: Iterable[ox.NamedNode] = (_GRAPH,)
+            ) -> Iterable[ox.Quad]:
     p, cls = key
-    return store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(cls) if cls else None, _GRAPH)
+    for graph in graphs:
+        yield from store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(cls) if cls else None,
+                                           graph)
 
 
 _STAMP_KEYS: frozenset[Key] = frozenset({(_RDF_TYPE.value, _SUMMARY_GRAPH_CLASS.value),
@@ -208,9 +247,9 @@ def summarise(store: ox.Store, *, timings: dict[str, float] | None = None,
     """
     try:
         files = [SummaryFile.read(path) for path in summary_files()]
+        spread = _spread_keys(files)
     except BadInput:
-        if store.contains_named_graph(_GRAPH):
-            store.remove_graph(_GRAPH)
+        _drop(store)
         raise
     last: dict[Key, int] = {}
     for i, f in enumerate(files):
@@ -220,9 +259,11 @@ def summarise(store: ox.Store, *, timings: dict[str, float] | None = None,
     if store.contains_named_graph(_GRAPH):
         for q in list(store.quads_for_pattern(_GRAPH, _FINGERPRINT, None, _GRAPH)):
             store.remove(q)  # the stamp goes first
-        counts.deleted += _remove(store, _unowned(store, set(last) | _STAMP_KEYS))
-    else:
-        store.add_graph(_GRAPH)
+    counts.deleted += _remove(store, _unowned(store, (set(last) - spread) | _STAMP_KEYS, (_GRAPH,)))
+    counts.deleted += _remove(store, _unowned(store, spread, _PARTS))
+    for graph in _ALL_GRAPHS:
+        if not store.contains_named_graph(graph):
+            store.add_graph(graph)
     pending: dict[Key, set[ox.Quad]] = {}  # a shared key's triples from its earlier files
     size = 2
     for i, f in enumerate(files):
@@ -237,16 +278,17 @@ def summarise(store: ox.Store, *, timings: dict[str, float] | None = None,
                 if key not in new:
                     raise ValueError(f"it wrote {key[1] or key[0]}, which its template does not "
                                      "name (see summary.SummaryFile)")
-                new[key].add(ox.Quad(triple.subject, triple.predicate, triple.object, _GRAPH))
+                graph = part_of(triple.subject) if key in spread else _GRAPH
+                new[key].add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
         except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
-            store.remove_graph(_GRAPH)
+            _drop(store)
             raise BadInput(f"{f.path}: the summary query failed: {exc}") from exc
         added: list[ox.Quad] = []
         for key, quads in new.items():
             if last[key] > i:
                 pending[key] = quads
                 continue
-            old = set(_stored(store, key))
+            old = set(_stored(store, key, _PARTS if key in spread else (_GRAPH,)))
             counts.deleted += _remove(store, old - quads)
             added.extend(quads - old)
             size += len(quads)
@@ -280,16 +322,48 @@ def _insert(store: ox.Store, quads: list[ox.Quad]) -> None:
         store.extend(quads)
 
 
-def _unowned(store: ox.Store, keys: set[Key]) -> list[ox.Quad]:
-    """The summary graph's quads of no key in `keys` (an older release's rows)."""
-    graph = f"<{iris.SUMMARY_GRAPH}>"
+def _spread_keys(files: list[SummaryFile]) -> set[Key]:
+    """The keys spread over the parts; a key is spread by every file that writes it or by
+    none (its quads have one place)."""
+    spread = {key for f in files for key in f.spread}
+    for f in files:
+        mixed = (f.keys & spread) - f.spread
+        if mixed:
+            key = min(mixed)
+            other = next(g.path.name for g in files if key in g.spread)
+            raise BadInput(f"{f.path}: it writes {key[1] or key[0]}, which {other} spreads over "
+                           "the summary parts: spread it here too (`# spread: ?row`) or not there")
+    return spread
+
+
+def quads(store: ox.Store, subject: ox.NamedNode | None = None,
+          predicate: ox.NamedNode | None = None, obj: ox.NamedNode | ox.Literal | None = None
+          ) -> Iterator[ox.Quad]:
+    """The quads of the summary graph and its parts that match the pattern."""
+    for graph in _ALL_GRAPHS:
+        yield from store.quads_for_pattern(subject, predicate, obj, graph)
+
+
+def _drop(store: ox.Store) -> None:
+    """Remove the summary graph and its parts (a query then says the summaries are missing)."""
+    for graph in _ALL_GRAPHS:
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+
+
+def _unowned(store: ox.Store, keys: set[Key], graphs: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+    """The quads of `graphs` of no key in `keys` (an older release's rows, or rows that moved
+    between the summary graph and its parts)."""
     out: list[ox.Quad] = []
-    for p in _column(store, f"SELECT DISTINCT ?x WHERE {{ GRAPH {graph} {{ ?s ?x ?o }} }}"):
-        if p != _RDF_TYPE and (p.value, None) not in keys:
-            out.extend(store.quads_for_pattern(None, p, None, _GRAPH))
-    for c in _column(store, f"SELECT DISTINCT ?x WHERE {{ GRAPH {graph} {{ ?s a ?x }} }}"):
-        if key_of(ox.Triple(_GRAPH, _RDF_TYPE, c)) not in keys:
-            out.extend(store.quads_for_pattern(None, _RDF_TYPE, c, _GRAPH))
+    for graph in graphs:
+        if not store.contains_named_graph(graph):
+            continue
+        for p in _column(store, f"SELECT DISTINCT ?x WHERE {{ GRAPH {graph} {{ ?s ?x ?o }} }}"):
+            if p != _RDF_TYPE and (p.value, None) not in keys:
+                out.extend(store.quads_for_pattern(None, p, None, graph))
+        for c in _column(store, f"SELECT DISTINCT ?x WHERE {{ GRAPH {graph} {{ ?s a ?x }} }}"):
+            if key_of(ox.Triple(_GRAPH, _RDF_TYPE, c)) not in keys:
+                out.extend(store.quads_for_pattern(None, _RDF_TYPE, c, graph))
     return out
 
 
@@ -308,7 +382,7 @@ def _remove(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
 
 
 def reads_summaries(text: str) -> bool:
-    """Does this query read the summary graph?"""
+    """Does this query read the summary graph (or its parts)?"""
     return iris.SUMMARY_GRAPH in text
 
 

@@ -33,8 +33,19 @@ ONTOLOGY_GRAPH = f"{ID_NS}graph/ontology"
 INFERRED_GRAPH = f"{ID_NS}graph/inferred"
 #: the summaries (conflictkg.summary): the library's heavy questions answered at build time
 SUMMARY_GRAPH = f"{ID_NS}graph/summary"
+#: the big summary tables' rows are spread over this many part graphs, so that a query
+#: reading them can run once per part, on every core (conflictkg.summary, query.execute)
+SUMMARY_PARTS = 8
+
+
+def summary_part(k: int) -> str:
+    return f"{SUMMARY_GRAPH}/part/{k}"
+
+
+#: the summary graph and its parts
+SUMMARY_GRAPHS = (SUMMARY_GRAPH, *(summary_part(k) for k in range(SUMMARY_PARTS)))
 #: graphs the build derives from the others: not validated, not read as report graphs
-DERIVED_GRAPHS = (INFERRED_GRAPH, SUMMARY_GRAPH)
+DERIVED_GRAPHS = (INFERRED_GRAPH, *SUMMARY_GRAPHS)
 
 
 def event(event_id: str) -> str:
