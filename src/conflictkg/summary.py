@@ -6,9 +6,11 @@ build answers its expensive part once, as data: each `queries/summaries/NAME.rq`
 SPARQL CONSTRUCT, run over the union of the graphs like the library's queries, whose
 triples are written into the named graph `iris.SUMMARY_GRAPH` (a table of
 display labels, tallies per actor / region / year, the ties between actors with their
-counts and evidence). The library's queries read those rows inside
-`GRAPH <https://w3id.org/conflictkg/id/graph/summary> { ... }` and do the cheap part
-(parameters, labels, ordering) when they are asked.
+counts and evidence); the rows of the biggest tables (`# spread: ?row`) go to its part
+graphs (`iris.summary_part`), so that a query can read them on every core. The library's
+queries read those rows inside `GRAPH <https://w3id.org/conflictkg/id/graph/summary> { ... }`
+(the parts: `GRAPH ?part { ... }`) and do the cheap part (parameters, labels, ordering) when
+they are asked.
 
 The summary graph is derived data, like the inferred graph: `conflictkg build` (its
 `summarise` stage), `reason` (after materialising) and `import` rebuild it, nothing
