@@ -286,14 +286,24 @@ def summarise(store: ox.Store, *, timings: dict[str, float] | None = None,
             _drop(store)
             raise BadInput(f"{f.path}: the summary query failed: {exc}") from exc
         added: list[ox.Quad] = []
-        for key, quads in new.items():
+        for key in list(new):
+            quads = new.pop(key)
             if last[key] > i:
                 pending[key] = quads
                 continue
-            old = set(_stored(store, key, _PARTS if key in spread else (_GRAPH,)))
-            counts.deleted += _remove(store, old - quads)
-            added.extend(quads - old)
             size += len(quads)
+            # the stored quads are compared one by one, not copied into a second set: each
+            # one already there is dropped from the new ones, the others are stale
+            stale: list[ox.Quad] = []
+            for q in _stored(store, key, _PARTS if key in spread else (_GRAPH,)):
+                if q in quads:
+                    quads.remove(q)
+                else:
+                    stale.append(q)
+            counts.deleted += _remove(store, stale)
+            added.extend(quads)
+            del quads
+        del result
         _insert(store, added)
         counts.inserted += len(added)
         spent = time.process_time() - t
