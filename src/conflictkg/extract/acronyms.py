@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from conflictkg.extract.bodies import OPPOSITION_KIND, find_bodies
 from conflictkg.extract.lexicon import DATA
 from conflictkg.facts import ActorRecord
 from conflictkg.registry import Registry, name_key, norm
@@ -148,6 +149,7 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
     out = Definitions()
     if "(" not in text:
         return out
+    bodies = find_bodies(text)
     for m in DEFINITION.finditer(text):
         acr = m.group("acr")
         if acr in out:
@@ -162,8 +164,9 @@ def find_definitions(text: str, country: str | None, registry: Registry | None) 
             out[acr] = d
             out.setdefault(full, d)
             continue
-        known = _resolve(full, country, registry)
-        if known is not None and registry is not None and known[0] in registry.actors:
+        body = bodies.key_of(full)
+        known = (body, OPPOSITION_KIND) if body is not None else _resolve(full, country, registry)
+        if body is None and known is not None and registry is not None and known[0] in registry.actors:
             rec = registry.actors[known[0]]
             if rec.country and country and rec.country != country and rec.kind in DOMESTIC_KINDS:
                 known = None  # another country's institution by a generic name ("National Police")

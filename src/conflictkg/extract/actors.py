@@ -16,6 +16,7 @@ from functools import cache
 
 from spacy.matcher import PhraseMatcher
 
+from conflictkg.extract.bodies import OPPOSITION_KIND
 from conflictkg.extract.groups import Groups
 from conflictkg.extract.lexicon import lexicon
 from conflictkg.extract.sentences import pipeline
@@ -336,6 +337,23 @@ def find_actors(
                 cands.append(
                     ActorMention(f"{iso}_ARMED_FORCES", "ForeignForce", m.start(), m.end(), m.group())
                 )
+    # a country named as the actor of a strike: "Turkey launched airstrikes", "an airstrike attributed
+    # to Israel", "shelling by Russia's forces": that state's armed forces
+    if FORCE_ACT_QUICK.search(text):
+        for m in country_act_pattern().finditer(text):
+            iso = lexicon().country_by_name.get((m.group("c") or m.group("b")).lower())
+            if iso is None:
+                continue
+            start = m.start() if m.group("c") else m.start("b")
+            if iso == country:
+                key, kind = role_key("ARMY", country), "StateForce"
+            else:
+                key, kind = f"{iso}_ARMED_FORCES", "ForeignForce"
+            cands.append(
+                ActorMention(
+                    key, kind, start, m.end(), text[start : m.end()], registry=_in_reg(key, registry)
+                )
+            )
     # named actors the registry has never seen: "the Taliban attacked", "FARDC personnel", "al-Shabaab claimed"  # noqa: E501
     for m in NAMED_ACTOR.finditer(text):
         name = m.group("name")
@@ -465,6 +483,14 @@ def find_actors(
             hit = groups.by_key.get(c.key)
             if hit is not None:
                 c.key, c.kind = hit
+    # an opposition body the report names like the state's ("the Syrian National Army", "the Syrian
+    # Interim Government's Military Court"): its own key, never the state's army, government or court
+    if groups is not None and groups.bodies.rx is not None and any(n in text for n in groups.bodies.keys):
+        for m in groups.bodies.rx.finditer(text):
+            key = groups.bodies.keys[m.group("name")]
+            body = ActorMention(key, OPPOSITION_KIND, m.start(), m.end(), m.group(), registry=True)
+            cands = [c for c in cands if not (c.start < body.end and body.start < c.end)]
+            cands.append(body)
     if defs:
         cands = _apply_definitions(text, cands, defs, registry)
     # keep the longest non-overlapping mentions (coordination pieces first)
@@ -481,6 +507,31 @@ def find_actors(
         if any(c is k for k in custody):
             c.role = "agent"
     return kept
+
+
+FORCE_ACT_QUICK = re.compile(
+    r"\b(?:launched|conducted|carried out|fired|shelled|bombed|invaded|(?:air)?strikes?|attacks?|shelling|forces|military|army|troops)\b"
+)  # noqa: E501
+_STRIKE = r"(?:(?:drone |missile |military |air )?(?:air ?strikes?|strikes?)|drones?|missiles?|rockets?|shelling|bombardments?|bombing|(?:air |drone |missile |rocket )?attacks?)"  # noqa: E501
+
+
+@cache
+def country_act_pattern() -> re.Pattern:
+    """A country's name as the one that strikes: the subject of "launched/conducted ... strikes",
+    "shelled", "bombed" (group c); "'s forces" (the whole match); after "strikes attributed to",
+    "strikes by" (group b, the mention: its role comes from the words before it)."""
+    names = sorted(
+        {n for c in lexicon().countries.values() for n in (c.name, *c.aliases) if n and n[0].isupper()},
+        key=len,
+        reverse=True,
+    )
+    alt = "|".join(re.escape(n) for n in names)
+    return re.compile(
+        rf"\b(?:the )?(?P<c>{alt})(?:(?:’s|'s) (?:armed forces|forces|military|army|troops|soldiers|air force|navy|warplanes)\b"  # noqa: E501
+        rf"|(?= (?:(?:reportedly|allegedly|also|then|again) )?(?:(?:launched|conducted|carried out|fired)"
+        rf"(?: [\w\-]+){{0,4}}? {_STRIKE}\b|shelled|bombed|invaded)))"
+        rf"|\b{_STRIKE} (?:(?:reportedly|allegedly|widely) )?(?:attributed to|by) (?:the )?(?P<b>{alt})\b(?![’'\-])"  # noqa: E501
+    )
 
 
 CUSTODY = re.compile(
@@ -612,11 +663,12 @@ GROUP_NAME = r"(?:ex-|former )?(?:al-|Al-)?(?:[A-Z][\w’'\-]*|[1-9][A-Z]+\b)(?:
 PART_OF = re.compile(
     r"\b(?P<part>elements|fighters|combatants|militants|militiamen|members|forces|factions?|armed men|gunmen)"
     r" (?:of|from|associated with|affiliated with|allied (?:with|to)|aligned with|loyal to|linked to)"
-    r" (?:the )?"
+    r" (?:the )?(?:(?:[A-Z][a-z]+ )?(?:(?:armed|rebel|terrorist|extremist|militant|insurgent|jihadist|Islamist) )+"  # noqa: E501
+    r"(?:group|movement|organization) )?"  # "linked to the Burundian armed rebel group RED-Tabara"
     rf"(?P<name>{GROUP_NAME})(?: and (?:the )?(?P<name2>{GROUP_NAME}))?(?![\w’'\-])"
 )
 PART_QUICK = re.compile(
-    r"\b(?:elements|fighters|combatants|militants|militiamen|members|forces|factions?|men) [a-z]"
+    r"\b(?:elements|fighters|combatants|militants|militiamen|members|forces|factions?|men|gunmen) [a-z]"
 )
 ARMED_PARTS = frozenset(
     {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from conflictkg.extract.bodies import Bodies, find_bodies
 from conflictkg.registry import Registry, name_key
 
 # what a group's adjective qualifies when the group is the actor
@@ -42,13 +43,14 @@ class Groups:
     by_stem: dict[str, tuple[str, str]] = field(default_factory=dict)
     by_key: dict[str, tuple[str, str]] = field(default_factory=dict)  # "HOUTHI" (from "Houthi forces")
     rx: re.Pattern | None = None
+    bodies: Bodies = field(default_factory=Bodies)  # opposition bodies named like the state's
 
 
 def find_groups(text: str, country: str | None, registry: Registry | None) -> Groups:
     """The groups a report names by a plural noun and by its adjective (see the module doc)."""
     from conflictkg.extract.actors import ISLAMIST_NAME, NAMED_GROUP_KINDS, _demonym_iso
 
-    out = Groups()
+    out = Groups(bodies=find_bodies(text))
     stems: dict[str, tuple[str, str]] = {}
     if registry is not None:
         for rec in registry.actors.values():
