@@ -381,6 +381,16 @@ COUNTED = re.compile(
     r"(?:at least |more than |over |nearly |some )?(?:[2-9]|\d[\d,]+) (?:\w+ ){0,2}"
     r"(?:cases|incidents|instances|violations|allegations|complaints)\b"
 )
+# a statistic whatever the date that leads the sentence: a change in percent ("On January 8, ...
+# announced ..., a 17 percent increase"; "From April 1, 2023, to June 30, 2024, the UN reported a 50
+# percent increase") or a count of deaths up to a day ("115 extrajudicial killings ... as of December 10")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+STATISTIC = re.compile(
+    r"\b\d[\d.,]* percent (?:increase|decrease|rise|drop|decline|reduction)\b|"
+    r"\b(?:increase|decrease|rise|drop|decline|reduction) of \d[\d.,]* percent\b|"
+    r"\b(?:[2-9]|\d[\d,]+) (?:[\w\-]+ ){0,3}(?:deaths|killings|fatalities|casualties)\b[^.;]{0,60}?"
+    rf"\b(?:through|as of) {_MONTH}\b"
+)
 HABIT = re.compile(
     r"\b(?:systematically|routinely|regularly|frequent(?:ly)?|often|commonly|continued to|continues to)\b",
     re.I,
@@ -390,7 +400,7 @@ HABIT = re.compile(
 def _tally_or_habit(quote: str, placed: bool, day: bool) -> bool:
     """Does the sentence that opens an event tell a count of cases (whatever its date), or, not
     pinned to a day, a statistic or (with no place) a habit?"""
-    if COUNTED.search(quote) is not None:
+    if COUNTED.search(quote) is not None or STATISTIC.search(quote) is not None:
         return True
     if day:
         return False
