@@ -20,11 +20,12 @@ from conflictkg.registry import name_key
 # a name of the state's form: "Syrian National Army", "Libyan National Army", "Syrian Interim Government"
 _NAME = r"[A-Z][\w’'\-]+ (?:National Army|Interim Government)"
 _OPPOSED = r"(?i:opposition|nonstate|non-state|rebel|insurgent|alternative government)"
-# "opposition groups ... that make up the X", "the nonstate actor known as the X", "Opposition
+# "opposition groups ... that make up the X", "the armed groups that made up the Turkish-supported X"
+# (a backer's adjective may lead the name), "the nonstate actor known as the X", "Opposition
 # governance entities, including the X"
 DESCRIBED_BEFORE = re.compile(
-    rf"\b{_OPPOSED}\b[^.;:]{{0,70}}?\b(?:known as|make up|made up|that form(?:ed)?|including|such as|called) "
-    rf"(?:the )?(?P<name>{_NAME})"
+    rf"\b(?:{_OPPOSED}|armed groups)\b[^.;:]{{0,70}}?\b(?:known as|make up|made up|that form(?:ed)?|including|such as|called) "  # noqa: E501
+    rf"(?:the )?(?:[A-Z][\w.]*-(?:backed|supported) )?(?P<name>{_NAME})"
 )
 # "the X (SNA), a coalition of armed Syrian opposition groups", "the X, an alternative government"
 DESCRIBED_AFTER = re.compile(
