@@ -140,6 +140,17 @@ def _summarise(store: ox.Store) -> None:
     print(f"summarised: {n} quads in {sum(timings.values()):.1f} CPU-s ({each})", file=sys.stderr)
 
 
+def machine_speed() -> float:
+    """CPU seconds of a fixed pure-Python loop (20M additions), printed with every run: the
+    machines here vary by tens of percent from hour to hour (bench/queries.md, fifth
+    session), so a figure is read against the speed of the machine that gave it."""
+    t = time.process_time()
+    total = 0
+    for i in range(20_000_000):
+        total += i
+    return time.process_time() - t
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", type=Path, help="an N-Quads file from bench/generate.py")
@@ -178,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         store.bulk_load(path=str(args.data), format=ox.RdfFormat.N_QUADS)
         _summarise(store)
         where = "in-memory store"
+    print(f"machine speed: a 20M-step Python loop took {machine_speed():.2f} CPU-s", file=sys.stderr)
     print(f"loaded {args.data} ({len(store)} quads, {where}) in {time.perf_counter() - t:.1f} s",
           file=sys.stderr)
     graph = None
