@@ -510,8 +510,9 @@ def find_actors(
 
 
 FORCE_ACT_QUICK = re.compile(
-    r"\b(?:launched|conducted|carried out|fired|shelled|bombed|invaded|(?:air)?strikes?|attacks?|shelling|forces|military|army|troops)\b"
-)  # noqa: E501
+    r"\b(?:launched|conducted|carried out|fired|shelled|bombed|invaded|(?:air)?strikes?|attacks?"
+    r"|shelling|forces|military|army|troops)\b"
+)
 _STRIKE = r"(?:(?:drone |missile |military |air )?(?:air ?strikes?|strikes?)|drones?|missiles?|rockets?|shelling|bombardments?|bombing|(?:air |drone |missile |rocket )?attacks?)"  # noqa: E501
 
 
