@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
@@ -79,3 +82,14 @@ def write_disk_store(quads: Iterable[ox.Quad], path: Path) -> Path:
 def disk_store() -> Callable[[Iterable[ox.Quad], Path], Path]:
     """`disk_store(quads, path)`: the on-disk store writer, for module fixtures of stage tests."""
     return write_disk_store
+
+
+@pytest.fixture(scope="session")
+def bench_generate() -> ModuleType:
+    """bench/generate.py, the synthetic-graph generator (not a package module)."""
+    spec = importlib.util.spec_from_file_location("ckg_bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and worker processes look it up by name
+    spec.loader.exec_module(module)
+    return module

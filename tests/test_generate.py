@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,22 +9,12 @@ import pytest
 
 from conflictkg.graph import iris
 
-ROOT = Path(__file__).resolve().parents[1]
 N_EVENTS = 200
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("ckg_bench_generate", ROOT / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses and worker processes look it up by name
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> tuple[Path, ox.Store]:
-    out = _generator().generate(N_EVENTS, tmp_path_factory.mktemp("gen") / "g.nq", seed=7,
+def generated(tmp_path_factory, bench_generate) -> tuple[Path, ox.Store]:
+    out = bench_generate.generate(N_EVENTS, tmp_path_factory.mktemp("gen") / "g.nq", seed=7,
                                 workers=2, progress=False)
     store = ox.Store()
     store.bulk_load(path=str(out), format=ox.RdfFormat.N_QUADS)
@@ -75,11 +63,11 @@ def test_evidence_offsets_select_the_quote(generated):
     assert n > N_EVENTS
 
 
-def test_deterministic_whatever_the_workers(generated, tmp_path):
+def test_deterministic_whatever_the_workers(generated, tmp_path, bench_generate):
     out, _ = generated
-    again = _generator().generate(N_EVENTS, tmp_path / "again.nq", seed=7, workers=1, progress=False)
+    again = bench_generate.generate(N_EVENTS, tmp_path / "again.nq", seed=7, workers=1, progress=False)
     assert again.read_bytes() == out.read_bytes()
-    other = _generator().generate(N_EVENTS, tmp_path / "other.nq", seed=8, workers=1, progress=False)
+    other = bench_generate.generate(N_EVENTS, tmp_path / "other.nq", seed=8, workers=1, progress=False)
     assert other.read_bytes() != out.read_bytes()
 
 
@@ -126,12 +114,12 @@ def test_relations_are_a_stable_structure_mentioned_repeatedly(generated):
                       "{ ?b ckg:alliedWith|ckg:operatesWith ?a }") == 0
 
 
-def test_ties_of_a_big_world():
+def test_ties_of_a_big_world(bench_generate):
     """At 100k events (actors and ties only, no reports): a few thousand ties, registry
     coalitions kept, no cycle."""
     from conflictkg.registry import load_registry
 
-    gen = _generator()
+    gen = bench_generate
     u = gen.make_universe(100_000, 0, load_registry())
     assert ("MNLA", "memberOf", "CMA") in u.ties and ("MLF", "affiliateOf", "JNIM") in u.ties
     assert 300 < len(u.ties) < 3 * len(u.actors)

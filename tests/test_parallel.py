@@ -5,9 +5,7 @@ the same answer as the one query (which other engines run, ?part ranging over ev
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -30,24 +28,14 @@ from conflictkg.query import (
 from conflictkg.reason import materialise
 from conflictkg.summary import SummaryChanges, SummaryFile, summarise
 
-ROOT = Path(__file__).resolve().parents[1]
 PARALLEL = [q.name for q in list_queries() if q.parallel]
-PARTS = [ox.NamedNode(g) for g in iris.SUMMARY_GRAPHS[1:]]
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("ckg_bench_generate", ROOT / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
+PARTS = [ox.NamedNode(g) for g in iris.SUMMARY_PART_GRAPHS]
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> ox.Store:
+def synthetic(tmp_path_factory, bench_generate) -> ox.Store:
     """1,000 synthetic events, materialised and summarised: enough rows for every part."""
-    out = _generator().generate(1000, tmp_path_factory.mktemp("par") / "g.nq", seed=11,
+    out = bench_generate.generate(1000, tmp_path_factory.mktemp("par") / "g.nq", seed=11,
                                 workers=1, progress=False)
     store = ox.Store()
     store.bulk_load(path=str(out), format=ox.RdfFormat.N_QUADS)
@@ -63,7 +51,7 @@ def _serial_and_parallel(store: ox.Store, name: str, params: dict[str, str]):
     text, _ = split_order_by(query.text)
     assert query.parallel is not None
     one = backend.select_values(text, bindings)  # ?part unbound: every graph
-    parts = backend.select_parts(text, bindings, query.parallel, iris.SUMMARY_GRAPHS[1:])
+    parts = backend.select_parts(text, bindings, query.parallel, iris.SUMMARY_PART_GRAPHS)
     return one, parts
 
 

@@ -955,8 +955,8 @@ def execute(backend: Backend, query: NamedQuery,
     fast = getattr(backend, "select_values", None)  # Python values straight from the engine
     try:
         if query.parallel and isinstance(backend, OxigraphBackend):
-            parts = iris.SUMMARY_GRAPHS[1:]
-            columns, values = backend.select_parts(text, bindings, query.parallel, parts)
+            columns, values = backend.select_parts(text, bindings, query.parallel,
+                                                   iris.SUMMARY_PART_GRAPHS)
         elif fast is not None:
             columns, values = fast(text, bindings)
         else:

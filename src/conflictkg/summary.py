@@ -41,7 +41,7 @@ from conflictkg.vocab import PREFIXES
 
 _CKG = PREFIXES["ckg"]
 _GRAPH = ox.NamedNode(iris.SUMMARY_GRAPH)
-_PARTS = tuple(ox.NamedNode(iris.summary_part(k)) for k in range(iris.SUMMARY_PARTS))
+_PARTS = tuple(ox.NamedNode(g) for g in iris.SUMMARY_PART_GRAPHS)
 _ALL_GRAPHS = (_GRAPH, *_PARTS)
 _FINGERPRINT = ox.NamedNode(_CKG + "fingerprint")
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")

@@ -42,8 +42,9 @@ def summary_part(k: int) -> str:
     return f"{SUMMARY_GRAPH}/part/{k}"
 
 
+SUMMARY_PART_GRAPHS = tuple(summary_part(k) for k in range(SUMMARY_PARTS))
 #: the summary graph and its parts
-SUMMARY_GRAPHS = (SUMMARY_GRAPH, *(summary_part(k) for k in range(SUMMARY_PARTS)))
+SUMMARY_GRAPHS = (SUMMARY_GRAPH, *SUMMARY_PART_GRAPHS)
 #: graphs the build derives from the others: not validated, not read as report graphs
 DERIVED_GRAPHS = (INFERRED_GRAPH, *SUMMARY_GRAPHS)
 
