@@ -15,16 +15,7 @@ import click
 
 from conflictkg.cli._common import output_option, store_option
 from conflictkg.errors import BadInput
-from conflictkg.network import (
-    FORMATS,
-    KINDS,
-    ally_blocs,
-    balance,
-    centrality,
-    communities,
-    project,
-    write_graph,
-)
+from conflictkg.network.names import FORMATS, KINDS
 from conflictkg.store import open_store
 
 
@@ -55,9 +46,11 @@ def network(kind: str, fmt: str | None, output: Path | None, store: Path, metric
                        "or --metrics / --balance / --blocs")
     if output is not None and str(output) == "-":
         raise BadInput("-o -: networks are written to a file (GraphML, GEXF, JSON or PNG), not to stdout")
-    if output is not None:
-        from conflictkg.network.exports import format_for
+    # networkx and pandas are loaded here, not when the command line starts
+    from conflictkg.network import ally_blocs, balance, centrality, communities, project, write_graph
+    from conflictkg.network.exports import format_for
 
+    if output is not None:
         fmt = format_for(output, fmt)  # fail on a bad suffix before the work
     g = project(open_store(store, read_only=True), kind, evidence=not no_evidence)  # type: ignore[arg-type]
     if output is not None:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal, get_args
 
 import networkx as nx
 
 from conflictkg.errors import BadInput
 from conflictkg.io import atomic_output
+from conflictkg.network.names import FORMATS
 
-Format = Literal["graphml", "gexf", "json", "png"]
-FORMATS: tuple[str, ...] = get_args(Format)
 SUFFIXES = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".png": "png"}
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, get_args
 
 import networkx as nx
 import pyoxigraph as ox
 
 from conflictkg.network.bipartite import actor_event_graph
+from conflictkg.network.names import Kind
 from conflictkg.network.projections import alliance_network, coperpetration_network, signed_actor_network
 from conflictkg.network.victims import actor_victim_network
-
-Kind = Literal["signed", "alliance", "victim", "bipartite", "coperpetration"]
-KINDS: tuple[str, ...] = get_args(Kind)
 
 
 def project(store: ox.Store, kind: Kind, *, evidence: bool = True) -> nx.Graph:
