@@ -135,3 +135,20 @@ def test_query_a_sparql_endpoint(store_dir):
         server.wait(timeout=10)
     gone = run("query", "alliances", "--endpoint", url)
     assert gone.exit_code == 2 and "cannot reach it" in gone.output
+
+
+def test_csv_cells_of_every_kind():
+    """CSV is written row by row as the values are (fast) unless a boolean needs `true`: both
+    paths give each kind of value the same text."""
+    import datetime as dt
+
+    from conflictkg.query import IRI, QueryResult, format_result
+
+    cells = (IRI("https://w3id.org/conflictkg/id/actor/jnim"), 'a "quoted", text', None, 3, 2.5,
+             dt.date(2020, 9, 7), 10**20)
+    plain = format_result(QueryResult([f"c{i}" for i in range(len(cells))], [cells]), "csv")
+    assert plain.splitlines()[1] == ('https://w3id.org/conflictkg/id/actor/jnim,"a ""quoted"", text",,'
+                                     "3,2.5,2020-09-07,100000000000000000000")
+    with_bool = format_result(QueryResult([f"c{i}" for i in range(len(cells) + 1)],
+                                          [(*cells, True)]), "csv")
+    assert with_bool.splitlines()[1] == plain.splitlines()[1] + ",true"
