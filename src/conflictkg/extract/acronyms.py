@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from conflictkg.extract.bodies import OPPOSITION_KIND, find_bodies
+from conflictkg.extract.bodies import OPPOSITION_KIND, Bodies, find_bodies
 from conflictkg.extract.lexicon import DATA
 from conflictkg.facts import ActorRecord
 from conflictkg.registry import Registry, name_key, norm
@@ -142,14 +142,17 @@ class Definitions(dict):
     quick: tuple[str, ...] = ()
 
 
-def find_definitions(text: str, country: str | None, registry: Registry | None) -> Definitions:
-    """Every acronym the report defines, keyed by the acronym and by the full name's key."""
+def find_definitions(text: str, country: str | None, registry: Registry | None,
+                     bodies: Bodies | None = None) -> Definitions:
+    """Every acronym the report defines, keyed by the acronym and by the full name's key
+    (`bodies`: the report's opposition bodies, when the caller has read them already)."""
     from conflictkg.extract.actors import DOMESTIC_KINDS, _demonym_iso
 
     out = Definitions()
     if "(" not in text:
         return out
-    bodies = find_bodies(text)
+    if bodies is None:
+        bodies = find_bodies(text)
     for m in DEFINITION.finditer(text):
         acr = m.group("acr")
         if acr in out:

@@ -46,11 +46,13 @@ class Groups:
     bodies: Bodies = field(default_factory=Bodies)  # opposition bodies named like the state's
 
 
-def find_groups(text: str, country: str | None, registry: Registry | None) -> Groups:
-    """The groups a report names by a plural noun and by its adjective (see the module doc)."""
+def find_groups(text: str, country: str | None, registry: Registry | None,
+                bodies: Bodies | None = None) -> Groups:
+    """The groups a report names by a plural noun and by its adjective (see the module doc);
+    `bodies`: the report's opposition bodies, when the caller has read them already."""
     from conflictkg.extract.actors import ISLAMIST_NAME, NAMED_GROUP_KINDS, _demonym_iso
 
-    out = Groups(bodies=find_bodies(text))
+    out = Groups(bodies=bodies if bodies is not None else find_bodies(text))
     stems: dict[str, tuple[str, str]] = {}
     if registry is not None:
         for rec in registry.actors.values():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from conflictkg.extract.acronyms import defined_record, find_definitions
 from conflictkg.extract.actors import GENERIC_KEYS, NAMED_GROUP_KINDS, actor_index, record_for
+from conflictkg.extract.bodies import find_bodies
 from conflictkg.extract.clues import Clues, clause_spans, read_clause
 from conflictkg.extract.groups import find_groups
 from conflictkg.extract.incidents import group_paragraph, merge_retellings, number, state_kinds, to_events
@@ -86,8 +87,9 @@ def extract_report(report: Report, registry: Registry | None = None) -> Extracti
         else:
             stats.sentences += count_sentences(chunk)
     docs = nlp.pipe(text[s:e] for s, e, _ in chosen)
-    defs = find_definitions(text, country, registry)
-    groups = find_groups(text, country, registry)
+    bodies = find_bodies(text)  # read once, for the acronyms and for the groups
+    defs = find_definitions(text, country, registry, bodies)
+    groups = find_groups(text, country, registry, bodies)
     kinds: dict[str, str] = {k: a.kind for k, a in registry.actors.items()}
     state_kinds(kinds)
     incidents_all = []
