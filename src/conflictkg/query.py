@@ -629,9 +629,7 @@ class OxigraphBackend:
         if not isinstance(result, ox.QuerySolutions):
             columns, rows = _ox_rows(result)
             return columns, [tuple(ox_value(t) for t in row) for row in rows]
-        tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
-        assert tsv is not None  # bytes when no output is given
-        return parse_tsv(tsv.decode("utf-8"))
+        return parse_tsv(_tsv(result))
 
     def select_parts(self, text: str, bindings: Mapping[str, Term], variable: str,
                      graphs: Sequence[str]) -> tuple[list[str], list[tuple[Value, ...]]]:
@@ -639,19 +637,23 @@ class OxigraphBackend:
         bound to it, on up to one thread per core (Oxigraph lets go of the GIL while it
         evaluates and serialises an answer), the answers joined in the graphs' order, each
         parsed while the others run."""
-        def answer(graph: str) -> bytes:
-            result = self._query(bind_variable(text, variable, ox.NamedNode(graph)), bindings)
-            tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
-            assert tsv is not None
-            return tsv
+        def answer(graph: str) -> str:
+            return _tsv(self._query(bind_variable(text, variable, ox.NamedNode(graph)), bindings))
 
         columns: list[str] = []
         rows: list[tuple[Value, ...]] = []
         with ThreadPoolExecutor(min(len(graphs), os.cpu_count() or 1)) as pool:
             for tsv in pool.map(answer, graphs):
-                columns, part = parse_tsv(tsv.decode("utf-8"))
+                columns, part = parse_tsv(tsv)
                 rows.extend(part)
         return columns, rows
+
+
+def _tsv(result: ox.QuerySolutions) -> str:
+    """The solutions as one SPARQL TSV text, written by Oxigraph (outside the GIL)."""
+    tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+    assert tsv is not None  # bytes when no output is given
+    return tsv.decode("utf-8")
 
 
 @dataclass
