@@ -302,8 +302,6 @@ def summarise(store: ox.Store, *, timings: dict[str, float] | None = None,
                     stale.append(q)
             counts.deleted += _remove(store, stale)
             added.extend(quads)
-            del quads
-        del result
         _insert(store, added)
         counts.inserted += len(added)
         spent = time.process_time() - t
