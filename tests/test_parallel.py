@@ -150,11 +150,11 @@ def test_spread_headers_are_checked(tmp_path, case_store, monkeypatch):
     unspread = contested.read_text().replace("# spread: ?row\n", "")
     edited = _summaries(tmp_path, {contested.name: unspread.replace(
         "CONSTRUCT { ?row ?column ?labels }",
-        "CONSTRUCT { ?row ?column ?labels . ?row ckg:contestedLabel ?labels }")})
+        "CONSTRUCT { ?row ?column ?labels . ?row ckg:contestedPlace ?labels }")})
     monkeypatch.setattr(summary, "summaries_dir", lambda: edited)
     store = ox.Store()
     store.extend(case_store.quads_for_pattern(None, None, None))
-    with pytest.raises(BadInput, match="contestedLabel, which events-1-contested.rq spreads"):
+    with pytest.raises(BadInput, match="contestedPlace, which events-1-contested.rq spreads"):
         summarise(store)
 
 

@@ -235,7 +235,7 @@ def test_allies_and_enemies_of_fama(gold_store):
 
 def test_contested_attribution(gold_store):
     contested = rows(gold_store, "contested-attribution")
-    reasons = {r["label"]: r["reasons"] for r in contested}
+    reasons = {r["event"]: r["reasons"] for r in contested}
     cisse = [r for r in contested if "Macina Liberation Front" in (r["perpetrators"] or "")]
     assert cisse and "only alleged" in cisse[0]["reasons"]
     assert any("unidentified perpetrator" in v for v in reasons.values())

@@ -123,7 +123,7 @@ def test_display_labels_are_one_per_actor_and_place(case_store):
 
 
 def _user_query(tmp_path: Path) -> Path:
-    path = tmp_path / "labels.rq"
+    path = tmp_path / "0-labels.rq"
     path.write_text(f"# title: labels\nPREFIX ckg: <{CKG}>\n"
                     f"SELECT ?x ?label WHERE {{ GRAPH <{iris.SUMMARY_GRAPH}> "
                     "{ ?x ckg:displayLabel ?label } }\n")
@@ -160,7 +160,7 @@ def test_new_summary_queries_make_old_summaries_stale(case_store, tmp_path, monk
     changed.mkdir()
     for path in summary.summary_files():
         (changed / path.name).write_bytes(path.read_bytes())
-    (changed / "labels.rq").write_text((changed / "labels.rq").read_text() + "\n# changed\n")
+    (changed / "0-labels.rq").write_text((changed / "0-labels.rq").read_text() + "\n# changed\n")
     monkeypatch.setattr(summary, "summaries_dir", lambda: changed)
     with pytest.raises(BadInput, match="conflictkg reason"):
         run_query(store, query)

@@ -165,7 +165,7 @@ def test_a_rebuild_after_the_summary_files_changed_is_a_fresh_summarise(case_sto
                     .replace("ckg:cooperationQuotes", "ckg:cooperationEvidence"))
     neighbours = changed / "ties-3-neighbours.rq"
     neighbours.write_text(neighbours.read_text().replace('"joint operation"', '"joint action"'))
-    (changed / "labels.rq").unlink()
+    (changed / "0-labels.rq").unlink()
     summarise(store)
     got = _quads(store)
     assert got == _fresh(store)
