@@ -242,6 +242,9 @@ def test_contested_attribution(gold_store):
     assert any("no perpetrator named" in v for v in reasons.values())
     # the Sept 7 boat attack is asserted against Islamist fighters: not contested
     assert not [r for r in contested if r["date"] == "2023-09-07"]
+    # what happened and where, as the event's type and place (its label is made of them)
+    assert all(r["type"] and r["type"][0].isupper() and " " not in r["type"] for r in contested)
+    assert cisse[0]["type"] == "Abduction" and cisse[0]["place"] == "Timbuktu"  # "in the Timbuktu Region"
 
 
 def test_reports_that_disagree_are_contested(gold_store):
