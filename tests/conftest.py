@@ -84,12 +84,23 @@ def disk_store() -> Callable[[Iterable[ox.Quad], Path], Path]:
     return write_disk_store
 
 
-@pytest.fixture(scope="session")
-def bench_generate() -> ModuleType:
-    """bench/generate.py, the synthetic-graph generator (not a package module)."""
-    spec = importlib.util.spec_from_file_location("ckg_bench_generate", ROOT / "bench" / "generate.py")
+def bench_module(stem: str) -> ModuleType:
+    """bench/STEM.py, a benchmark script (not a package module), imported."""
+    spec = importlib.util.spec_from_file_location(f"ckg_bench_{stem}", ROOT / "bench" / f"{stem}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses and worker processes look it up by name
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def bench_generate() -> ModuleType:
+    """bench/generate.py, the synthetic-graph generator."""
+    return bench_module("generate")
+
+
+@pytest.fixture(scope="session")
+def bench_query_columns() -> ModuleType:
+    """bench/query_columns.py, what each column of a query's answer costs."""
+    return bench_module("query_columns")

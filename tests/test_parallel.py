@@ -17,6 +17,7 @@ from conflictkg.errors import BadInput
 from conflictkg.graph import iris
 from conflictkg.query import (
     OxigraphBackend,
+    _tsv,
     bind_params,
     bind_variable,
     execute,
@@ -181,3 +182,26 @@ def test_rows_move_when_a_table_stops_being_spread(tmp_path, case_store, monkeyp
                  if q.graph_name.value not in iris.SUMMARY_GRAPHS)
     summarise(fresh)
     assert set(summary.quads(store)) == set(summary.quads(fresh))
+
+
+def test_the_column_benchmark_runs_every_variant(synthetic, bench_query_columns):
+    """bench/query_columns.py: every variant of a parallel query is a query that runs, the
+    whole answer is the biggest, and leaving a column out shrinks it."""
+    columns = bench_query_columns
+    query = load_query("contested-attribution")
+    text, _ = split_order_by(query.text)
+    found = columns.variants(text)
+    projected = ["?event", "?type", "?place", "?date", "?year", "?reasons", "?perpetrators",
+                 "?modes", "?attributed_by", "?reports"]
+    assert list(found) == ["whole", "counted", *(f"{v} alone" for v in projected),
+                           *(f"without {v}" for v in projected)]
+    size = {name: columns.runner(synthetic, variant, query.parallel)() for name, variant in found.items()}
+    whole = size["whole"]
+    assert whole == len(_tsv_of(synthetic, text, query.parallel))
+    assert all(0 < size[f"without {v}"] < whole for v in projected)
+    assert all(0 < size[f"{v} alone"] < whole for v in projected)
+
+
+def _tsv_of(store: ox.Store, text: str, part: str) -> str:
+    backend = OxigraphBackend(store)
+    return "".join(_tsv(backend._query(bind_variable(text, part, g), {})) for g in PARTS)
