@@ -17,13 +17,12 @@ import os
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from conflictkg.graph import iris
-from conflictkg.query import OxigraphBackend, _tsv, bind_variable, load_query, split_order_by
+from conflictkg.query import OxigraphBackend, _tsv, load_query, split_order_by
 from conflictkg.store import open_store
 
 _SELECT = re.compile(r"^SELECT\s+((?:\?\w+\s*)+)$", re.M)
@@ -52,12 +51,7 @@ def runner(store: ox.Store, text: str, part: str | None) -> Callable[[], int]:
     backend = OxigraphBackend(store)
     if part is None:
         return lambda: len(_tsv(backend._query(text, {})))
-    texts = [bind_variable(text, part, ox.NamedNode(g)) for g in iris.SUMMARY_PART_GRAPHS]
-
-    def run() -> int:
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            return sum(pool.map(lambda t: len(_tsv(backend._query(t, {}))), texts))
-    return run
+    return lambda: sum(map(len, backend.tsv_parts(text, {}, part, iris.SUMMARY_PART_GRAPHS)))
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -631,21 +631,27 @@ class OxigraphBackend:
             return columns, [tuple(ox_value(t) for t in row) for row in rows]
         return parse_tsv(_tsv(result))
 
-    def select_parts(self, text: str, bindings: Mapping[str, Term], variable: str,
-                     graphs: Sequence[str]) -> tuple[list[str], list[tuple[Value, ...]]]:
-        """A parallel query's answer (`# parallel: ?part`): the query once per graph, ?part
-        bound to it, on up to one thread per core (Oxigraph lets go of the GIL while it
-        evaluates and serialises an answer), the answers joined in the graphs' order, each
-        parsed while the others run."""
+    def tsv_parts(self, text: str, bindings: Mapping[str, Term], variable: str,
+                  graphs: Sequence[str]) -> Iterator[str]:
+        """A parallel query's answers as TSV, in the graphs' order: the query once per
+        graph, ?variable bound to it, on up to one thread per core (Oxigraph lets go of the
+        GIL while it evaluates and serialises an answer); each answer is given as soon as it
+        and those before it are ready."""
         def answer(graph: str) -> str:
             return _tsv(self._query(bind_variable(text, variable, ox.NamedNode(graph)), bindings))
 
+        with ThreadPoolExecutor(min(len(graphs), os.cpu_count() or 1)) as pool:
+            yield from pool.map(answer, graphs)
+
+    def select_parts(self, text: str, bindings: Mapping[str, Term], variable: str,
+                     graphs: Sequence[str]) -> tuple[list[str], list[tuple[Value, ...]]]:
+        """A parallel query's answer (`# parallel: ?part`, `tsv_parts`), the parts joined in
+        the graphs' order, each parsed while the others run."""
         columns: list[str] = []
         rows: list[tuple[Value, ...]] = []
-        with ThreadPoolExecutor(min(len(graphs), os.cpu_count() or 1)) as pool:
-            for tsv in pool.map(answer, graphs):
-                columns, part = parse_tsv(tsv)
-                rows.extend(part)
+        for tsv in self.tsv_parts(text, bindings, variable, graphs):
+            columns, part = parse_tsv(tsv)
+            rows.extend(part)
         return columns, rows
 
 
