@@ -152,3 +152,36 @@ def test_csv_cells_of_every_kind():
     with_bool = format_result(QueryResult([f"c{i}" for i in range(len(cells) + 1)],
                                           [(*cells, True)]), "csv")
     assert with_bool.splitlines()[1] == plain.splitlines()[1] + ",true"
+
+
+def test_json_and_dataframe_cells_of_every_kind():
+    """JSON (one object per line, written by the C encoder) and the DataFrame (built column
+    by column) give each kind of value as the records hold it: IRIs as plain strings, dates
+    as ISO text in JSON, unbound cells as null/missing; a column of mixed kinds keeps them."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from conflictkg.query import IRI, QueryResult, format_result
+
+    jnim = IRI("https://w3id.org/conflictkg/id/actor/jnim")
+    rows = [(jnim, 'a "quoted"\ttext é', None, 3, 2.5, dt.date(2020, 9, 7), True, jnim),
+            (IRI("https://w3id.org/conflictkg/id/actor/isgs"), "b", "c", 4, 0.5,
+             dt.date(2021, 1, 2), False, 7)]
+    result = QueryResult([f"c{i}" for i in range(8)], rows)
+    got = json.loads(format_result(result, "json"))
+    assert got == [
+        {"c0": str(jnim), "c1": 'a "quoted"\ttext é', "c2": None, "c3": 3, "c4": 2.5,
+         "c5": "2020-09-07", "c6": True, "c7": str(jnim)},
+        {"c0": "https://w3id.org/conflictkg/id/actor/isgs", "c1": "b", "c2": "c", "c3": 4,
+         "c4": 0.5, "c5": "2021-01-02", "c6": False, "c7": 7}]
+    assert format_result(QueryResult(["a"], []), "json") == "[]\n"
+
+    df = result.to_df()
+    assert list(df.columns) == result.columns and len(df) == 2
+    assert df["c0"].tolist() == [str(jnim), "https://w3id.org/conflictkg/id/actor/isgs"]
+    assert all(type(v) is str for v in df["c0"]) and all(type(v) is str for v in df["c7"][:1])
+    assert df["c7"].tolist() == [str(jnim), 7]  # mixed kinds: an object column, the IRI a str
+    assert df["c3"].tolist() == [3, 4] and pd.isna(df["c2"][0]) and df["c2"][1] == "c"
+    empty = QueryResult(["a", "b"], []).to_df()
+    assert list(empty.columns) == ["a", "b"] and len(empty) == 0

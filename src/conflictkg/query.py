@@ -476,10 +476,18 @@ class QueryResult:
         return [row[i] for row in self.rows]
 
     def to_df(self) -> pd.DataFrame:
+        """The table as a DataFrame, IRIs as plain strings. Built from one list per column,
+        only the columns that hold IRIs gone over again (0.2-0.35 s for the 201,671 rows of
+        `contested-attribution` at 1M instead of 0.4-1.0 s: bench/queries.md)."""
         import pandas as pd
 
-        return pd.DataFrame([tuple(str(v) if isinstance(v, IRI) else v for v in row)
-                             for row in self.rows], columns=self.columns)
+        data: dict[str, list[Any]] = {}
+        for i, name in enumerate(self.columns):
+            values = [row[i] for row in self.rows]
+            if IRI in set(map(type, values)):
+                values = [str(v) if type(v) is IRI else v for v in values]
+            data[name] = values
+        return pd.DataFrame(data, columns=self.columns)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -1048,6 +1056,10 @@ def _cell(v: Value) -> str:
     return str(v)
 
 
+def _json_default(o: object) -> str:
+    return o.isoformat() if isinstance(o, dt.date) else str(o)
+
+
 def _table(result: QueryResult, width: int = 60) -> str:
     def show(v: Value) -> str:
         s = compact(v) if isinstance(v, IRI) else _cell(v)
@@ -1086,9 +1098,14 @@ def format_result(result: QueryResult, fmt: Format = "table") -> str:
                 buf.write("\t".join(" ".join(_cell(v).split()) for v in row) + "\n")
         return buf.getvalue()
     if fmt == "json":
-        return json.dumps(result.records(), ensure_ascii=False, indent=2,
-                          default=lambda o: o.isoformat() if isinstance(o, dt.date) else str(o)
-                          ) + "\n"
+        # one object per line, each written by the C encoder (`indent` makes json use its
+        # pure-Python one: 2.9 s for the 201,671 contested rows at 1M, 0.8 s so)
+        encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+        if not result.rows:
+            return "[]\n"
+        return "[\n" + ",\n".join(
+            "  " + encode(dict(zip(result.columns, row, strict=True))) for row in result.rows
+        ) + "\n]\n"
     raise BadInput(f"unknown output format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
