@@ -457,7 +457,7 @@ def test_tsv_answers_equal_term_by_term_conversion(case_store):
 
 
 def test_fast_sort_is_the_rank_order():
-    """sort_rows' fast path (values as their own keys, ascending runs in one pass) gives the
+    """sort_rows (a column of one kind sorted on its values, the others on ranks) gives the
     order of sorting on `_rank` one key at a time, whatever the columns hold."""
     import random
 

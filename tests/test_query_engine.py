@@ -31,7 +31,7 @@ def _rank_order(columns, rows, keys):
 def test_sort_is_the_rank_order_on_values_python_holds_equal():
     """Values equal as Python objects but not in SPARQL's order (1, 1.0 and True; an IRI
     and a string of the same text), dates among date-like strings, blank nodes among
-    strings, unbound cells: the one-pass sort gives `_rank`'s order, ties as given."""
+    strings, unbound cells: sort_rows gives `_rank`'s order, ties as given."""
     rng = random.Random(11)
     kinds = [lambda: IRI(f"s{rng.randrange(4)}"), lambda: f"s{rng.randrange(4)}",
              lambda: rng.randrange(3), lambda: float(rng.randrange(3)), lambda: rng.random() < .5,

@@ -20,7 +20,6 @@ Queries run over the union of the named graphs (docs/model.md, Named graphs).
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import functools
@@ -855,7 +854,7 @@ def sort_rows(columns: list[str], rows: list[tuple[Value, ...]],
         if _natural(column):
             out.sort(key=itemgetter(i), reverse=descending)  # `reverse` keeps ties in order
         else:
-            ranks, _ = _column_ranks(column, descending)
+            ranks = _column_ranks(column, descending)
             order = sorted(range(len(out)), key=ranks.__getitem__)
             out = [out[k] for k in order]
     return out
@@ -875,9 +874,9 @@ def _natural(values: list[Value]) -> bool:
 _ALIKE = ({int, float, bool}, {str, IRI})
 
 
-def _column_ranks(values: list[Value], descending: bool) -> tuple[list[int], int]:
-    """Each value's rank in its column (0 first; reversed if descending) and the number
-    of ranks. Values with the same `_rank` key share a rank."""
+def _column_ranks(values: list[Value], descending: bool) -> list[int]:
+    """Each value's rank in its column (0 first; reversed if descending), for a column
+    `_natural` cannot sort on its values. Values with the same `_rank` key share a rank."""
     kinds = set(map(type, values))
     keyed: list[Any] = values
     if any(len(kinds & alike) > 1 for alike in _ALIKE):  # tell them apart by their type
@@ -892,23 +891,12 @@ def _column_ranks(values: list[Value], descending: bool) -> tuple[list[int], int
             rank[key], previous = n, r
         size = n + 1
     else:
-        distinct = set(values)
-        ordered = None
-        if kinds <= {int, float} or kinds == {IRI}:
-            ordered = sorted(distinct, key=str if kinds == {IRI} else None)
-        elif kinds == {str}:
-            ordered = sorted(distinct)
-            # blank nodes are strings "_:..." that rank before IRIs: one block once sorted
-            at = bisect.bisect_left(ordered, "_:")
-            if at < len(ordered) and ordered[at].startswith("_:"):
-                ordered = None
-        if ordered is None:
-            ordered = sorted(distinct, key=_rank)
+        ordered = sorted(set(values), key=_rank)
         rank = dict(zip(ordered, range(len(ordered)), strict=True))
         size = len(ordered)
     if descending:
         rank = {key: size - 1 - r for key, r in rank.items()}
-    return list(map(rank.__getitem__, keyed)), max(size, 1)
+    return list(map(rank.__getitem__, keyed))
 
 
 # -- the summaries' freshness, verified once per store ------------------------------------
