@@ -2,7 +2,7 @@
 session).
 
 The query's text is run as `conflictkg query` runs it on the embedded store (once per part
-on one thread per core for a `# parallel:` query), its answer written as TSV by Oxigraph and
+on two threads per core for a `# parallel:` query), its answer written as TSV by Oxigraph and
 not parsed, in variants: whole, the rows only counted (`COUNT(*)`: every join, nothing
 written), each projected column alone, and the whole without each column. Wall and CPU
 seconds, best of `--repeat` runs made back to back.
