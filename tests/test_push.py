@@ -381,3 +381,17 @@ def test_virtuoso_caps_are_errors_and_accented_names_resolve(tmp_path, store_dir
             result = runner.invoke(main, ["query", "--endpoint", url, str(heavy)])
             assert result.exit_code == 2 and "MaxQueryExecutionTime" in result.output, \
                 result.output
+
+
+def test_virtuoso_stops_at_its_cap_are_recognised():
+    """Each answer Virtuoso gives when its execution cap stops a query (the texts it sent in
+    these tests) is told apart from other server errors, so the user is told of the cap."""
+    from conflictkg.query import _TIMED_OUT
+
+    for body in ("Virtuoso S1T00 Error SR171: Transaction timed out",
+                 "Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.",
+                 "X-SQL-State S1TAT: RC...: Returning incomplete results, query interrupted"):
+        assert _TIMED_OUT.search(body), body
+    for body in ("Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error",
+                 "Virtuoso 42000 Error SR186: No permission to execute procedure"):
+        assert not _TIMED_OUT.search(body), body
