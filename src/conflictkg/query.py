@@ -481,8 +481,8 @@ class QueryResult:
         import pandas as pd
 
         data: dict[str, list[Any]] = {}
-        for i, name in enumerate(self.columns):
-            values = [row[i] for row in self.rows]
+        for name in self.columns:
+            values = self.column(name)
             if IRI in set(map(type, values)):
                 values = [str(v) if type(v) is IRI else v for v in values]
             data[name] = values
