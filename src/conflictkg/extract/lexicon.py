@@ -142,6 +142,12 @@ class Lexicon:
                 "nobody",
                 "displaced",
                 "died ",
+                "heart",
+                "panic",
+                "asthma",
+                "anxiety",
+                "cardi",
+                "respiratory",
             )
         )
 
