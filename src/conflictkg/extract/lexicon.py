@@ -100,6 +100,7 @@ class Lexicon:
     trigger_stems: tuple[str, ...] = ()
     trigger_needs: list[tuple[str, ...]] = field(default_factory=list)
     relation_stems: tuple[str, ...] = ()
+    nontrigger_needs: tuple[str, ...] = ()
 
     def maybe_trigger(self, text: str) -> bool:
         """Cheap: could `text` hold a trigger? (substring test on lower case; a superset)."""
@@ -107,49 +108,9 @@ class Lexicon:
         return any(s in low for s in self.trigger_stems)
 
     def nontrigger_quick(self, text: str) -> bool:
+        """Cheap: could `text` hold a not-trigger phrase? (`nontriggers.tsv`'s words)"""
         low = text.lower()
-        return any(
-            w in low
-            for w in (
-                "detention",
-                "release",
-                "threat",
-                "death",
-                "dead",
-                "disobedience",
-                "recommend",
-                "warrant",
-                "call",
-                "demand",
-                "urg",
-                "appeal",
-                "advocat",
-                "did not",
-                "had not",
-                "has not",
-                "have not",
-                "was not",
-                "were not",
-                "does not",
-                "do not",
-                "n't",
-                "n’t",
-                "failed to",
-                "refused to",
-                "declined to",
-                "never",
-                "no one",
-                "nobody",
-                "displaced",
-                "died ",
-                "heart",
-                "panic",
-                "asthma",
-                "anxiety",
-                "cardi",
-                "respiratory",
-            )
-        )
+        return any(w in low for w in self.nontrigger_needs)
 
     def maybe_relation(self, text: str) -> bool:
         low = text.lower()
@@ -164,7 +125,9 @@ def lexicon() -> Lexicon:
     trigger_rows = _rows("triggers.tsv")
     triggers = [(r[0], re.compile(r[1], re.I)) for r in trigger_rows]
     trigger_needs = [tuple(w for w in (r[2] if len(r) > 2 else "").split(",") if w) for r in trigger_rows]
-    nontriggers = re.compile("|".join(r[0] for r in _rows("nontriggers.tsv")), re.I)
+    nontrigger_rows = _rows("nontriggers.tsv")
+    nontriggers = re.compile("|".join(r[0] for r in nontrigger_rows), re.I)
+    nontrigger_needs = tuple(dict.fromkeys(w for r in nontrigger_rows for w in r[1].split(",") if w))
     trigger_any = re.compile("|".join(f"(?P<t{i}>{p.pattern})" for i, (_, p) in enumerate(triggers)), re.I)
     generic = [(r[0], r[1], r[2]) for r in _rows("generic_actors.tsv")]
     croles = {(r[0], r[1]): r[2] for r in _rows("country_roles.tsv")}
@@ -221,6 +184,7 @@ def lexicon() -> Lexicon:
         trigger_stems=stems,
         relation_stems=rstems,
         trigger_needs=trigger_needs,
+        nontrigger_needs=nontrigger_needs,
     )
 
 

@@ -21,7 +21,7 @@ def find_triggers(text: str) -> list[Trigger]:
     low = text.lower()
     masked = (
         [(m.start(), m.end()) for m in lex.nontriggers.finditer(text)]
-        if lex.nontrigger_quick(text) or "-" in text
+        if lex.nontrigger_quick(text)
         else []
     )
     out = []
